@@ -1,0 +1,42 @@
+// The `embodied` command line: the composition root. Each file in cli/commands/ adds one
+// subcommand through its exported `register(program)`, so parts of the stack plug in without
+// editing this file.
+import { Command } from 'commander';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** Builds the program with every subcommand registered. */
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('embodied')
+    .description('Robot control stack for servo-and-reducer arms: kinematics, dynamics, drives, rosbridge, simulator, web')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride((error) => {
+      process.exitCode = error.exitCode;
+      throw error;
+    });
+  const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
+  const files = readdirSync(commandsDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  for (const file of files) {
+    const module = (await import(pathToFileURL(join(commandsDir, file)).href)) as { register?: (p: Command) => void };
+    if (typeof module.register === 'function') module.register(program);
+  }
+  return program;
+}
+
+async function main(): Promise<void> {
+  const program = await buildProgram();
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('commander.')) {
+      const code = (error as { exitCode?: number }).exitCode ?? 2;
+      process.exit(code === 0 ? 0 : 2);
+    }
+    process.stderr.write(`embodied: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
