@@ -1,0 +1,116 @@
+// Definitions of the standard ROS message, service and action types the bridge knows, in the
+// .msg text format of their packages (field lines `type name`, constants `type NAME=value`).
+// `time` and `duration` stand for ROS 1 time / builtin_interfaces Time and Duration; both wire
+// spellings are accepted for them. Header keeps ROS 1's `seq`, which ROS 2 peers may omit.
+
+const MULTI_ARRAY_ELEMENTS = ['float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'byte'];
+const MULTI_ARRAY_NAMES: Record<string, string> = {
+  float32: 'Float32', float64: 'Float64', int8: 'Int8', int16: 'Int16', int32: 'Int32', int64: 'Int64',
+  uint8: 'UInt8', uint16: 'UInt16', uint32: 'UInt32', uint64: 'UInt64', byte: 'Byte',
+};
+const SCALARS: Record<string, string> = {
+  Bool: 'bool', Byte: 'byte', Char: 'char', String: 'string', Float32: 'float32', Float64: 'float64',
+  Int8: 'int8', Int16: 'int16', Int32: 'int32', Int64: 'int64', UInt8: 'uint8', UInt16: 'uint16', UInt32: 'uint32', UInt64: 'uint64',
+  Time: 'time', Duration: 'duration',
+};
+
+/** Message definitions keyed by canonical `pkg/Type` name. */
+export const MESSAGE_DEFINITIONS: Readonly<Record<string, string>> = {
+  'builtin_interfaces/Time': 'int32 sec\nuint32 nanosec',
+  'builtin_interfaces/Duration': 'int32 sec\nuint32 nanosec',
+  'std_msgs/Empty': '',
+  ...Object.fromEntries(Object.entries(SCALARS).map(([name, type]) => [`std_msgs/${name}`, `${type} data`])),
+  'std_msgs/Header': 'uint32 seq\ntime stamp\nstring frame_id',
+  'std_msgs/ColorRGBA': 'float32 r\nfloat32 g\nfloat32 b\nfloat32 a',
+  'std_msgs/MultiArrayDimension': 'string label\nuint32 size\nuint32 stride',
+  'std_msgs/MultiArrayLayout': 'std_msgs/MultiArrayDimension[] dim\nuint32 data_offset',
+  ...Object.fromEntries(
+    MULTI_ARRAY_ELEMENTS.map((e) => [`std_msgs/${MULTI_ARRAY_NAMES[e]}MultiArray`, `std_msgs/MultiArrayLayout layout\n${e}[] data`]),
+  ),
+  'geometry_msgs/Vector3': 'float64 x\nfloat64 y\nfloat64 z',
+  'geometry_msgs/Point': 'float64 x\nfloat64 y\nfloat64 z',
+  'geometry_msgs/Point32': 'float32 x\nfloat32 y\nfloat32 z',
+  'geometry_msgs/Quaternion': 'float64 x\nfloat64 y\nfloat64 z\nfloat64 w',
+  'geometry_msgs/Pose': 'geometry_msgs/Point position\ngeometry_msgs/Quaternion orientation',
+  'geometry_msgs/Pose2D': 'float64 x\nfloat64 y\nfloat64 theta',
+  'geometry_msgs/PoseStamped': 'std_msgs/Header header\ngeometry_msgs/Pose pose',
+  'geometry_msgs/PoseArray': 'std_msgs/Header header\ngeometry_msgs/Pose[] poses',
+  'geometry_msgs/PoseWithCovariance': 'geometry_msgs/Pose pose\nfloat64[36] covariance',
+  'geometry_msgs/PoseWithCovarianceStamped': 'std_msgs/Header header\ngeometry_msgs/PoseWithCovariance pose',
+  'geometry_msgs/PointStamped': 'std_msgs/Header header\ngeometry_msgs/Point point',
+  'geometry_msgs/QuaternionStamped': 'std_msgs/Header header\ngeometry_msgs/Quaternion quaternion',
+  'geometry_msgs/Vector3Stamped': 'std_msgs/Header header\ngeometry_msgs/Vector3 vector',
+  'geometry_msgs/Transform': 'geometry_msgs/Vector3 translation\ngeometry_msgs/Quaternion rotation',
+  'geometry_msgs/TransformStamped': 'std_msgs/Header header\nstring child_frame_id\ngeometry_msgs/Transform transform',
+  'geometry_msgs/Twist': 'geometry_msgs/Vector3 linear\ngeometry_msgs/Vector3 angular',
+  'geometry_msgs/TwistStamped': 'std_msgs/Header header\ngeometry_msgs/Twist twist',
+  'geometry_msgs/TwistWithCovariance': 'geometry_msgs/Twist twist\nfloat64[36] covariance',
+  'geometry_msgs/Accel': 'geometry_msgs/Vector3 linear\ngeometry_msgs/Vector3 angular',
+  'geometry_msgs/AccelStamped': 'std_msgs/Header header\ngeometry_msgs/Accel accel',
+  'geometry_msgs/Wrench': 'geometry_msgs/Vector3 force\ngeometry_msgs/Vector3 torque',
+  'geometry_msgs/WrenchStamped': 'std_msgs/Header header\ngeometry_msgs/Wrench wrench',
+  'geometry_msgs/Inertia': 'float64 m\ngeometry_msgs/Vector3 com\nfloat64 ixx\nfloat64 ixy\nfloat64 ixz\nfloat64 iyy\nfloat64 iyz\nfloat64 izz',
+  'sensor_msgs/JointState': 'std_msgs/Header header\nstring[] name\nfloat64[] position\nfloat64[] velocity\nfloat64[] effort',
+  'sensor_msgs/Imu':
+    'std_msgs/Header header\ngeometry_msgs/Quaternion orientation\nfloat64[9] orientation_covariance\n' +
+    'geometry_msgs/Vector3 angular_velocity\nfloat64[9] angular_velocity_covariance\n' +
+    'geometry_msgs/Vector3 linear_acceleration\nfloat64[9] linear_acceleration_covariance',
+  'sensor_msgs/Temperature': 'std_msgs/Header header\nfloat64 temperature\nfloat64 variance',
+  'sensor_msgs/MagneticField': 'std_msgs/Header header\ngeometry_msgs/Vector3 magnetic_field\nfloat64[9] magnetic_field_covariance',
+  'sensor_msgs/Image': 'std_msgs/Header header\nuint32 height\nuint32 width\nstring encoding\nuint8 is_bigendian\nuint32 step\nuint8[] data',
+  'trajectory_msgs/JointTrajectoryPoint':
+    'float64[] positions\nfloat64[] velocities\nfloat64[] accelerations\nfloat64[] effort\nduration time_from_start',
+  'trajectory_msgs/JointTrajectory': 'std_msgs/Header header\nstring[] joint_names\ntrajectory_msgs/JointTrajectoryPoint[] points',
+  'trajectory_msgs/MultiDOFJointTrajectoryPoint':
+    'geometry_msgs/Transform[] transforms\ngeometry_msgs/Twist[] velocities\ngeometry_msgs/Twist[] accelerations\nduration time_from_start',
+  'trajectory_msgs/MultiDOFJointTrajectory':
+    'std_msgs/Header header\nstring[] joint_names\ntrajectory_msgs/MultiDOFJointTrajectoryPoint[] points',
+  'control_msgs/JointJog': 'std_msgs/Header header\nstring[] joint_names\nfloat64[] displacements\nfloat64[] velocities\nfloat64 duration',
+  'control_msgs/JointTolerance': 'string name\nfloat64 position\nfloat64 velocity\nfloat64 acceleration',
+  'control_msgs/JointTrajectoryControllerState':
+    'std_msgs/Header header\nstring[] joint_names\ntrajectory_msgs/JointTrajectoryPoint reference\n' +
+    'trajectory_msgs/JointTrajectoryPoint feedback\ntrajectory_msgs/JointTrajectoryPoint error\n' +
+    'trajectory_msgs/JointTrajectoryPoint output\ntrajectory_msgs/JointTrajectoryPoint desired\n' +
+    'trajectory_msgs/JointTrajectoryPoint actual',
+  'control_msgs/FollowJointTrajectoryGoal':
+    'trajectory_msgs/JointTrajectory trajectory\ntrajectory_msgs/MultiDOFJointTrajectory multi_dof_trajectory\n' +
+    'control_msgs/JointTolerance[] path_tolerance\ncontrol_msgs/JointTolerance[] goal_tolerance\nduration goal_time_tolerance',
+  'control_msgs/FollowJointTrajectoryResult':
+    'int32 SUCCESSFUL=0\nint32 INVALID_GOAL=-1\nint32 INVALID_JOINTS=-2\nint32 OLD_HEADER_TIMESTAMP=-3\n' +
+    'int32 PATH_TOLERANCE_VIOLATED=-4\nint32 GOAL_TOLERANCE_VIOLATED=-5\nint32 error_code\nstring error_string',
+  'control_msgs/FollowJointTrajectoryFeedback':
+    'std_msgs/Header header\nstring[] joint_names\ntrajectory_msgs/JointTrajectoryPoint desired\n' +
+    'trajectory_msgs/JointTrajectoryPoint actual\ntrajectory_msgs/JointTrajectoryPoint error',
+  'tf2_msgs/TFMessage': 'geometry_msgs/TransformStamped[] transforms',
+  'rosgraph_msgs/Clock': 'time clock',
+  'rosgraph_msgs/Log':
+    'byte DEBUG=1\nbyte INFO=2\nbyte WARN=4\nbyte ERROR=8\nbyte FATAL=16\nstd_msgs/Header header\nbyte level\n' +
+    'string name\nstring msg\nstring file\nstring function\nuint32 line\nstring[] topics',
+  'diagnostic_msgs/KeyValue': 'string key\nstring value',
+  'diagnostic_msgs/DiagnosticStatus':
+    'byte OK=0\nbyte WARN=1\nbyte ERROR=2\nbyte STALE=3\nbyte level\nstring name\nstring message\nstring hardware_id\n' +
+    'diagnostic_msgs/KeyValue[] values',
+  'diagnostic_msgs/DiagnosticArray': 'std_msgs/Header header\ndiagnostic_msgs/DiagnosticStatus[] status',
+  'std_srvs/EmptyRequest': '',
+  'std_srvs/EmptyResponse': '',
+  'std_srvs/TriggerRequest': '',
+  'std_srvs/TriggerResponse': 'bool success\nstring message',
+  'std_srvs/SetBoolRequest': 'bool data',
+  'std_srvs/SetBoolResponse': 'bool success\nstring message',
+};
+
+/** Service types: request and response message names. */
+export const SERVICE_DEFINITIONS: Readonly<Record<string, { request: string; response: string }>> = {
+  'std_srvs/Empty': { request: 'std_srvs/EmptyRequest', response: 'std_srvs/EmptyResponse' },
+  'std_srvs/Trigger': { request: 'std_srvs/TriggerRequest', response: 'std_srvs/TriggerResponse' },
+  'std_srvs/SetBool': { request: 'std_srvs/SetBoolRequest', response: 'std_srvs/SetBoolResponse' },
+};
+
+/** Action types: goal, result and feedback message names. */
+export const ACTION_DEFINITIONS: Readonly<Record<string, { goal: string; result: string; feedback: string }>> = {
+  'control_msgs/FollowJointTrajectory': {
+    goal: 'control_msgs/FollowJointTrajectoryGoal',
+    result: 'control_msgs/FollowJointTrajectoryResult',
+    feedback: 'control_msgs/FollowJointTrajectoryFeedback',
+  },
+};

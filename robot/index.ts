@@ -1,0 +1,4 @@
+// Public face of robot/: the model, its workspace, the algorithms, drives, ports and built-in robots.
+export * from './urdf.ts';
+export * from './model.ts';
+export * from './ports.ts';
