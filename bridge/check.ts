@@ -9,13 +9,18 @@ export class ValidationError extends Error {
   readonly value: string;
   /** What the field should have held. */
   readonly expected: string;
-  constructor(field: string, value: unknown, expected: string) {
-    const shown = describeValue(value);
+  constructor(field: string, value: unknown, expected: string, shown = describeValue(value)) {
     super(`field "${field}": got ${shown}, expected ${expected}`);
     this.name = 'ValidationError';
     this.field = field;
     this.value = shown;
     this.expected = expected;
+  }
+
+  /** The same failure seen from a parent: `prefix` joined before this field path. */
+  under(prefix: string): ValidationError {
+    const field = this.field === '' ? prefix : this.field.startsWith('[') ? `${prefix}${this.field}` : `${prefix}.${this.field}`;
+    return new ValidationError(field, undefined, this.expected, this.value);
   }
 }
 
