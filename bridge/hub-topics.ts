@@ -1,0 +1,117 @@
+// Topics of the hub: who publishes and subscribes each topic, its type, the latched message, and
+// one shared encoding per published message (JSON text and CBOR bytes, made at most once).
+import { encodeCborPublish } from './codec-cbor.ts';
+import { canonicalTypeName } from './message-schema.ts';
+
+/** One published message on its way to subscribers; encodings are computed once, on demand. */
+export class Delivery {
+  private jsonText: string | undefined;
+  private cborBytes: Uint8Array | undefined;
+  /** `prefix` is the topic's `{"op":"publish","topic":"…","msg":` text. */
+  constructor(
+    readonly topic: string,
+    readonly type: string | undefined,
+    readonly msg: unknown,
+    private readonly prefix: string,
+  ) {}
+
+  /** The JSON `publish` frame. */
+  json(): string {
+    return (this.jsonText ??= `${this.prefix}${JSON.stringify(this.msg)}}`);
+  }
+
+  /** The CBOR `publish` frame. */
+  cbor(): Uint8Array {
+    return (this.cborBytes ??= encodeCborPublish(this.topic, this.type, this.msg));
+  }
+}
+
+/** A remote subscription as the topic sees it: something that takes deliveries. */
+export interface TopicSink {
+  deliver(delivery: Delivery): void;
+}
+
+/** One topic: its type (the first one declared), publishers, subscribers and latched message. */
+export class TopicEntry {
+  type: string | undefined;
+  readonly publishers = new Map<object, { latch: boolean; node: string }>();
+  readonly sinks = new Set<TopicSink>();
+  readonly subscriberNodes = new Map<object, string>();
+  readonly local = new Set<(msg: unknown) => void>();
+  latched: Delivery | undefined;
+  last: Delivery | undefined;
+  count = 0;
+  readonly prefix: string;
+
+  constructor(readonly name: string) {
+    this.prefix = `{"op":"publish","topic":${JSON.stringify(name)},"msg":`;
+  }
+
+  /** True when nobody publishes or subscribes and nothing is latched. */
+  get idle(): boolean {
+    return this.publishers.size === 0 && this.sinks.size === 0 && this.local.size === 0 && this.latched === undefined;
+  }
+}
+
+/** Result of declaring a type on a topic: ok, or the conflicting type already there. */
+export type TypeCheck = { ok: true } | { ok: false; error: string };
+
+/** The topic table. */
+export class TopicTable {
+  private readonly topics = new Map<string, TopicEntry>();
+
+  /** The entry for `name`, created when missing. */
+  entry(name: string): TopicEntry {
+    let entry = this.topics.get(name);
+    if (!entry) {
+      entry = new TopicEntry(name);
+      this.topics.set(name, entry);
+    }
+    return entry;
+  }
+
+  /** The entry for `name` if it exists. */
+  find(name: string): TopicEntry | undefined {
+    return this.topics.get(name);
+  }
+
+  /** Sets the topic's type, or reports a conflict (both spellings of one type agree). */
+  declareType(entry: TopicEntry, type: string | undefined): TypeCheck {
+    if (type === undefined) return { ok: true };
+    if (entry.type === undefined) {
+      entry.type = type;
+      return { ok: true };
+    }
+    if (canonicalTypeName(entry.type) !== canonicalTypeName(type)) {
+      return { ok: false, error: `topic ${entry.name} already has type ${entry.type}, not ${type}` };
+    }
+    return { ok: true };
+  }
+
+  /** Sends `msg` to every subscriber; `latch` keeps it for later subscribers. */
+  publish(entry: TopicEntry, msg: unknown, latch: boolean): Delivery {
+    const delivery = new Delivery(entry.name, entry.type, msg, entry.prefix);
+    entry.count++;
+    entry.last = delivery;
+    if (latch) entry.latched = delivery;
+    for (const sink of entry.sinks) sink.deliver(delivery);
+    for (const handler of entry.local) {
+      try {
+        handler(msg);
+      } catch {
+        // A local subscriber's failure must not stop delivery to the others.
+      }
+    }
+    return delivery;
+  }
+
+  /** Removes a topic entry once nobody uses it. */
+  release(entry: TopicEntry): void {
+    if (entry.idle) this.topics.delete(entry.name);
+  }
+
+  /** Every topic that has a publisher or subscriber, with its type. */
+  list(): { name: string; type: string }[] {
+    return [...this.topics.values()].map((t) => ({ name: t.name, type: t.type ?? '' }));
+  }
+}
