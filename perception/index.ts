@@ -2,3 +2,4 @@
 export * from './joint-state-estimator.ts';
 export * from './imu-attitude.ts';
 export * from './wrench.ts';
+export * from './tf-publisher.ts';
