@@ -2,3 +2,4 @@
 export * from './urdf.ts';
 export * from './model.ts';
 export * from './ports.ts';
+export * from './robots/index.ts';
