@@ -60,6 +60,7 @@ export class Session implements SubscriptionOutput {
   private readonly assembler: FragmentAssembler;
   private readonly backlog: { delivery: Delivery; subscription: MergedSubscription }[] = [];
   private drainTimer: ReturnType<typeof setTimeout> | undefined;
+  private fragmentTimer: ReturnType<typeof setTimeout> | undefined;
   private authenticated: boolean;
   private level: StatusLevel = 'error';
   private closed = false;
@@ -229,10 +230,11 @@ export class Session implements SubscriptionOutput {
         return;
       case 'fragment': {
         const now = performance.now();
-        for (const expired of this.assembler.expire(now)) this.error(`fragment ${expired}: reassembly timed out after ${this.limits.fragmentTimeoutMs} ms`, expired);
+        this.expireFragments(now);
         const outcome = this.assembler.add(frame.id, frame.num, frame.total, frame.data, now);
         if (outcome.kind === 'error') this.error(outcome.error, frame.id);
         else if (outcome.kind === 'complete') this.receiveText(outcome.text);
+        else this.scheduleFragmentExpiry();
         return;
       }
       case 'png': {
@@ -248,6 +250,20 @@ export class Session implements SubscriptionOutput {
       default:
         handleActionFrame(this, frame);
     }
+  }
+
+  private expireFragments(now: number): void {
+    for (const expired of this.assembler.expire(now)) this.error(`fragment ${expired}: reassembly timed out after ${this.limits.fragmentTimeoutMs} ms`, expired);
+  }
+
+  private scheduleFragmentExpiry(): void {
+    if (this.fragmentTimer !== undefined) return;
+    this.fragmentTimer = setTimeout(() => {
+      this.fragmentTimer = undefined;
+      if (this.closed) return;
+      this.expireFragments(performance.now());
+      if (this.assembler.size > 0) this.scheduleFragmentExpiry();
+    }, this.limits.fragmentTimeoutMs / 2 + 1);
   }
 
   private knownType(type: string, id: string | undefined, op: string): boolean {
@@ -357,6 +373,7 @@ export class Session implements SubscriptionOutput {
     if (this.closed) return;
     this.closed = true;
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer);
+    if (this.fragmentTimer !== undefined) clearTimeout(this.fragmentTimer);
     this.backlog.length = 0;
     for (const [topic, subscription] of [...this.subscriptions]) this.dropSubscription(topic, subscription);
     for (const hubId of this.goals.values()) this.hub.calls.cancelGoal(hubId);

@@ -1,5 +1,6 @@
 // Shared test helpers: a started server on port 0, roslib connections, and waiting for things.
 import { Ros } from 'roslib';
+import { WebSocket } from 'ws';
 import { RosbridgeServer, type ServerOptions } from '../../bridge/node.ts';
 
 /** Starts a server on 127.0.0.1:0. */
@@ -35,16 +36,31 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Collects status frames a roslib connection receives. */
-export function collectStatus(ros: Ros): { level: string; msg: string; id?: string }[] {
-  const seen: { level: string; msg: string; id?: string }[] = [];
-  const record = (m: { level: string; msg: string; id?: string }) => seen.push(m);
-  ros.on('status', record);
-  const original = ros.handleMessage.bind(ros);
-  ros.handleMessage = (message: Parameters<typeof original>[0]) => {
-    const m = message as { op?: string; id?: string };
-    if (m.op === 'status' && m.id) record(message as unknown as { level: string; msg: string; id?: string });
-    original(message);
+/** A raw ws client that records every text frame it receives (parsed) and binary frame. */
+export interface RawClient {
+  socket: WebSocket;
+  frames: Record<string, unknown>[];
+  binary: Uint8Array[];
+  send(frame: unknown): void;
+  close(): void;
+}
+
+/** Opens a raw ws connection (for frames roslib would never send). */
+export async function rawClient(url: string, headers: Record<string, string> = {}): Promise<RawClient> {
+  const socket = new WebSocket(url, { headers });
+  const frames: Record<string, unknown>[] = [];
+  const binary: Uint8Array[] = [];
+  socket.on('message', (data, isBinary) => {
+    if (isBinary) binary.push(new Uint8Array(data as Buffer));
+    else frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return {
+    socket, frames, binary,
+    send: (frame) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+    close: () => socket.close(),
   };
-  return seen;
 }
