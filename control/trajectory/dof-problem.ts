@@ -1,0 +1,286 @@
+// One DoF's state-to-state problem, reduced to a one-parameter family of profiles.
+//
+// After an optional brake (when the current state lies outside the limits, or would overshoot the
+// velocity limit under the current acceleration), every profile considered here is
+//   group A: time-optimal velocity change (v0, a0) -> (vp, 0)      jerk s·J, 0, -s·J
+//   cruise:  constant velocity vp for tc >= 0
+//   group B: time-optimal velocity change (vp, 0) -> (vf, af)      jerk s·J, 0, -s·J
+// parameterised by the peak velocity vp in [vMin, vMax]. `evaluate(vp)` gives the duration T(vp)
+// and the distance D(vp) of the profile without cruise, and their derivatives:
+//   T'(vp) = 1/apA - 1/apB,   D'(vp) = vp·T'(vp) + K,   K = (t3A + t1B)/2 > 0,
+// so for a fixed total duration the distance with cruise, D + vp·(T - T(vp)), grows with vp.
+
+/** Working record of one DoF: limits, braked start state, target, and the last `evaluate` result. */
+export class DofProblem {
+  /** Velocity, acceleration and jerk limits of this DoF (vMin < 0 < vMax, aMin < 0 < aMax). */
+  vMax = 1;
+  vMin = -1;
+  aMax = 1;
+  aMin = -1;
+  jerk = 1;
+  /** Brake phases before the main profile: count (0..2), their jerks and durations, total. */
+  brakeCount = 0;
+  brakeJerk0 = 0;
+  brakeTime0 = 0;
+  brakeJerk1 = 0;
+  brakeTime1 = 0;
+  brakeDuration = 0;
+  /** Start of the main profile (after the brake), and the target. */
+  p0 = 0;
+  v0 = 0;
+  a0 = 0;
+  pf = 0;
+  vf = 0;
+  af = 0;
+  /** Distance the main profile must cover: pf - p0. */
+  distance = 0;
+  /** Velocities at which group A (aStar) or group B (bStar) takes its shortest time. */
+  aStar = 0;
+  bStar = 0;
+  /** lower = min(aStar, bStar), upper = max; T(vp) falls on [vMin, lower], is concave on [lower, upper], rises on [upper, vMax]. */
+  lower = 0;
+  upper = 0;
+  /** Maximum of T(vp) between lower and upper. */
+  peak = 0;
+  /** T and D at lower, upper, peak, vMax, vMin. */
+  timeLower = 0;
+  distanceLower = 0;
+  timeUpper = 0;
+  distanceUpper = 0;
+  timePeak = 0;
+  timeVMax = 0;
+  distanceVMax = 0;
+  timeVMin = 0;
+  distanceVMin = 0;
+  /** Shortest main-profile duration (velocity change alone): min(timeLower, timeUpper). */
+  timeVelocityChange = 0;
+
+  /** Step 1 result: shortest total duration (brake included) and the blocked intervals (start, end pairs). */
+  minimumDuration = 0;
+  blockedCount = 0;
+  readonly blocked = new Float64Array(8);
+
+  /** Results of the last `evaluate`: T(vp), D(vp), T'(vp), K. */
+  time = 0;
+  dist = 0;
+  slope = 0;
+  k = 0;
+  /** Group A of the last `evaluate`: direction sign, phase durations. */
+  signA = 1;
+  timeA1 = 0;
+  timeA2 = 0;
+  timeA3 = 0;
+  /** Group B of the last `evaluate`: direction sign, phase durations. */
+  signB = 1;
+  timeB1 = 0;
+  timeB2 = 0;
+  timeB3 = 0;
+
+  /**
+   * Profile without cruise through peak velocity `vp`; writes time, dist, slope, k and the phases.
+   * @realtime
+   */
+  evaluate(vp: number): void {
+    const jerk = this.jerk;
+    const twoJerk = 2 * jerk;
+    // Group A: (v0, a0) -> (vp, 0).
+    const a0 = this.a0;
+    const v0 = this.v0;
+    let dv = vp - v0;
+    let sign = vp >= this.aStar ? 1 : -1;
+    let square = sign * jerk * dv + 0.5 * a0 * a0;
+    let peak = sign * Math.sqrt(square > 0 ? square : 0);
+    let plateau = 0;
+    if (peak > this.aMax) {
+      peak = this.aMax;
+      plateau = (dv - (2 * peak * peak - a0 * a0) / twoJerk) / peak;
+    } else if (peak < this.aMin) {
+      peak = this.aMin;
+      plateau = (dv + (2 * peak * peak - a0 * a0) / twoJerk) / peak;
+    }
+    if (plateau < 0) plateau = 0;
+    let t1 = (sign * (peak - a0)) / jerk;
+    if (t1 < 0) t1 = 0;
+    let t3 = (sign * peak) / jerk;
+    let j1 = sign * jerk;
+    let v1 = v0 + a0 * t1 + 0.5 * j1 * t1 * t1;
+    let position = t1 * (v0 + t1 * (0.5 * a0 + (j1 * t1) / 6));
+    position += plateau * (v1 + 0.5 * peak * plateau);
+    let v2 = v1 + peak * plateau;
+    position += t3 * (v2 + t3 * (0.5 * peak - (j1 * t3) / 6));
+    this.signA = sign;
+    this.timeA1 = t1;
+    this.timeA2 = plateau;
+    this.timeA3 = t3;
+    const inverseA = peak !== 0 ? 1 / peak : sign * 1e30;
+    const timeA = t1 + plateau + t3;
+    const kA = t3;
+
+    // Group B: (vp, 0) -> (vf, af).
+    const af = this.af;
+    dv = this.vf - vp;
+    sign = vp <= this.bStar ? 1 : -1;
+    square = sign * jerk * dv + 0.5 * af * af;
+    peak = sign * Math.sqrt(square > 0 ? square : 0);
+    plateau = 0;
+    if (peak > this.aMax) {
+      peak = this.aMax;
+      plateau = (dv - (2 * peak * peak - af * af) / twoJerk) / peak;
+    } else if (peak < this.aMin) {
+      peak = this.aMin;
+      plateau = (dv + (2 * peak * peak - af * af) / twoJerk) / peak;
+    }
+    if (plateau < 0) plateau = 0;
+    t1 = (sign * peak) / jerk;
+    t3 = (sign * (peak - af)) / jerk;
+    if (t3 < 0) t3 = 0;
+    j1 = sign * jerk;
+    v1 = vp + 0.5 * j1 * t1 * t1;
+    position += t1 * (vp + (j1 * t1 * t1) / 6);
+    position += plateau * (v1 + 0.5 * peak * plateau);
+    v2 = v1 + peak * plateau;
+    position += t3 * (v2 + t3 * (0.5 * peak - (j1 * t3) / 6));
+    this.signB = sign;
+    this.timeB1 = t1;
+    this.timeB2 = plateau;
+    this.timeB3 = t3;
+    const inverseB = peak !== 0 ? 1 / peak : sign * 1e30;
+
+    this.time = timeA + t1 + plateau + t3;
+    this.dist = position;
+    this.slope = inverseA - inverseB;
+    this.k = 0.5 * (kA + t1);
+  }
+
+  /**
+   * Loads limits and states, computes the brake and the landmarks of T(vp).
+   * @realtime
+   */
+  prepare(
+    p: number, v: number, a: number, pf: number, vf: number, af: number,
+    vMax: number, vMin: number, aMax: number, aMin: number, jerk: number,
+  ): void {
+    this.vMax = vMax;
+    this.vMin = vMin;
+    this.aMax = aMax;
+    this.aMin = aMin;
+    this.jerk = jerk;
+    this.pf = pf;
+    this.vf = vf;
+    this.af = af;
+    this.brake(p, v, a);
+    this.distance = pf - this.p0;
+    const twoJerk = 2 * jerk;
+    let aStar = this.v0 + (this.a0 * Math.abs(this.a0)) / twoJerk;
+    let bStar = vf - (af * Math.abs(af)) / twoJerk;
+    aStar = aStar > vMax ? vMax : aStar < vMin ? vMin : aStar;
+    bStar = bStar > vMax ? vMax : bStar < vMin ? vMin : bStar;
+    this.aStar = aStar;
+    this.bStar = bStar;
+    const lower = aStar < bStar ? aStar : bStar;
+    const upper = aStar < bStar ? bStar : aStar;
+    this.lower = lower;
+    this.upper = upper;
+    this.evaluate(lower);
+    this.timeLower = this.time;
+    this.distanceLower = this.dist;
+    this.evaluate(upper);
+    this.timeUpper = this.time;
+    this.distanceUpper = this.dist;
+    if (upper > lower) {
+      const a0Square = this.a0 * this.a0;
+      const afSquare = af * af;
+      let peak = 0.5 * (this.v0 + vf) + (aStar <= bStar ? afSquare - a0Square : a0Square - afSquare) / (4 * jerk);
+      peak = peak < lower ? lower : peak > upper ? upper : peak;
+      this.peak = peak;
+      this.evaluate(peak);
+      this.timePeak = this.time;
+    } else {
+      this.peak = lower;
+      this.timePeak = this.timeLower;
+    }
+    this.evaluate(vMax);
+    this.timeVMax = this.time;
+    this.distanceVMax = this.dist;
+    this.evaluate(vMin);
+    this.timeVMin = this.time;
+    this.distanceVMin = this.dist;
+    this.timeVelocityChange = this.timeLower < this.timeUpper ? this.timeLower : this.timeUpper;
+  }
+
+  /** Brakes a state outside the limits into them (at most two phases) and stores the result as p0, v0, a0. */
+  private brake(p: number, v: number, a: number): void {
+    const jerk = this.jerk;
+    const vMax = this.vMax;
+    const vMin = this.vMin;
+    const aMax = this.aMax;
+    const aMin = this.aMin;
+    const tolerance = 1e-12 * (1 + Math.abs(vMax) + Math.abs(vMin));
+    this.brakeCount = 0;
+    this.brakeTime0 = 0;
+    this.brakeTime1 = 0;
+    this.brakeJerk0 = 0;
+    this.brakeJerk1 = 0;
+    const overUp = v > vMax + tolerance || (a > 0 && v + (a * a) / (2 * jerk) > vMax + tolerance);
+    const overDown = v < vMin - tolerance || (a < 0 && v - (a * a) / (2 * jerk) < vMin - tolerance);
+    if (overUp) {
+      if (a < aMin) {
+        this.addBrake(jerk, (aMin - a) / jerk);
+      } else {
+        const toLimit = (a - aMin) / jerk;
+        const discriminant = a * a + 2 * jerk * (v - vMax);
+        const toVelocity = (a + Math.sqrt(discriminant > 0 ? discriminant : 0)) / jerk;
+        this.addBrake(-jerk, toVelocity < toLimit ? toVelocity : toLimit);
+      }
+    } else if (overDown) {
+      if (a > aMax) {
+        this.addBrake(-jerk, (a - aMax) / jerk);
+      } else {
+        const toLimit = (aMax - a) / jerk;
+        const discriminant = a * a + 2 * jerk * (vMin - v);
+        const toVelocity = (-a + Math.sqrt(discriminant > 0 ? discriminant : 0)) / jerk;
+        this.addBrake(jerk, toVelocity < toLimit ? toVelocity : toLimit);
+      }
+    } else if (a > aMax) {
+      this.addBrake(-jerk, (a - aMax) / jerk);
+    } else if (a < aMin) {
+      this.addBrake(jerk, (aMin - a) / jerk);
+    }
+    // State after the first phase, then a constant-acceleration phase if the velocity is still out.
+    let t = this.brakeTime0;
+    let j = this.brakeJerk0;
+    let pb = p + t * (v + t * (0.5 * a + (j * t) / 6));
+    let vb = v + t * (a + 0.5 * j * t);
+    let ab = a + j * t;
+    if (overUp && vb > vMax && ab < 0) {
+      t = (vb - vMax) / -ab;
+      this.addBrake(0, t);
+      pb += t * (vb + 0.5 * ab * t);
+      vb = vMax;
+    } else if (overDown && vb < vMin && ab > 0) {
+      t = (vMin - vb) / ab;
+      this.addBrake(0, t);
+      pb += t * (vb + 0.5 * ab * t);
+      vb = vMin;
+    }
+    if (ab > aMax) ab = aMax;
+    if (ab < aMin) ab = aMin;
+    this.p0 = pb;
+    this.v0 = vb;
+    this.a0 = ab;
+    this.brakeDuration = this.brakeTime0 + this.brakeTime1;
+  }
+
+  /** Appends one brake phase. */
+  private addBrake(jerk: number, duration: number): void {
+    if (!(duration > 0)) return;
+    if (this.brakeCount === 0) {
+      this.brakeJerk0 = jerk;
+      this.brakeTime0 = duration;
+    } else {
+      this.brakeJerk1 = jerk;
+      this.brakeTime1 = duration;
+    }
+    this.brakeCount++;
+  }
+}

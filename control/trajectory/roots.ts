@@ -1,0 +1,68 @@
+// Safeguarded Newton root finding on the one-parameter profile family of a DofProblem.
+import type { DofProblem } from './dof-problem.ts';
+
+/** Which function of vp `findRoot` solves for: T(vp) - value, D(vp) - distance, or D + vp·(value - T) - distance. */
+export const RootMode = { Time: 0, Distance: 1, Cruise: 2 } as const;
+
+/** One of the `RootMode` codes. */
+export type RootMode = (typeof RootMode)[keyof typeof RootMode];
+
+/**
+ * Root of the chosen function on [xa, xb] given its values fa, fb there (opposite signs or a zero).
+ * Leaves `problem` evaluated at the returned vp.
+ * @realtime
+ */
+export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa: number, xb: number, fa: number, fb: number): number {
+  if (fa === 0) {
+    problem.evaluate(xa);
+    return xa;
+  }
+  if (fb === 0) {
+    problem.evaluate(xb);
+    return xb;
+  }
+  // Keep the bracket oriented: f(low) < 0 < f(high).
+  let low = xa;
+  let high = xb;
+  if (fa > 0) {
+    low = xb;
+    high = xa;
+    const swap = fa;
+    fa = fb;
+    fb = swap;
+  }
+  let x = low - (fa * (high - low)) / (fb - fa);
+  const scale = 1 + Math.abs(xa) + Math.abs(xb);
+  const tolerance = 4e-16 * scale;
+  let previous = Infinity;
+  let bisectNext = false;
+  for (let iteration = 0; iteration < 100; iteration++) {
+    if (bisectNext || !(x > Math.min(low, high) && x < Math.max(low, high))) x = 0.5 * (low + high);
+    problem.evaluate(x);
+    let f: number;
+    let derivative: number;
+    if (mode === RootMode.Time) {
+      f = problem.time - value;
+      derivative = problem.slope;
+    } else if (mode === RootMode.Distance) {
+      f = problem.dist - problem.distance;
+      derivative = x * problem.slope + problem.k;
+    } else {
+      const cruise = value - problem.time;
+      f = problem.dist + x * cruise - problem.distance;
+      derivative = problem.k + cruise;
+    }
+    if (f === 0) return x;
+    if (f < 0) low = x;
+    else high = x;
+    if (Math.abs(high - low) <= tolerance) return x;
+    const size = Math.abs(f);
+    bisectNext = size > 0.5 * previous;
+    previous = size;
+    const step = f / derivative;
+    const next = x - step;
+    if (Math.abs(step) <= 1e-15 * (1 + Math.abs(x))) return x;
+    x = next;
+  }
+  return x;
+}
