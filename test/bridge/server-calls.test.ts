@@ -1,0 +1,163 @@
+// Services, ROS 2 actions, rosapi and parameters through the server, with roslib as client.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Action, Param, Service, Topic, type Ros } from 'roslib';
+import type { RosbridgeServer } from '../../bridge/node.ts';
+import { connectRos, sleep, startServer } from './helpers.ts';
+
+let server: RosbridgeServer;
+const clients: Ros[] = [];
+async function client(): Promise<Ros> {
+  const ros = await connectRos(server.url);
+  clients.push(ros);
+  return ros;
+}
+function call(ros: Ros, name: string, type: string, args: unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => new Service({ ros, name, serviceType: type }).callService(args as never, resolve, (e) => reject(new Error(String(e)))));
+}
+
+beforeAll(async () => {
+  server = await startServer({ serviceTimeoutMs: 500 });
+});
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await server.close();
+});
+
+describe('services', () => {
+  it('forwards a call to the client that advertised the service and returns its answer by id', async () => {
+    const provider = await client();
+    const caller = await client();
+    const seen: unknown[] = [];
+    await new Service({ ros: provider, name: '/enable', serviceType: 'std_srvs/SetBool' }).advertise((req, res) => {
+      seen.push(req);
+      Object.assign(res, { success: true, message: `enabled=${String((req as { data: boolean }).data)}` });
+      return true;
+    });
+    await sleep(30);
+    const answers = await Promise.all([call(caller, '/enable', 'std_srvs/SetBool', { data: true }), call(caller, '/enable', 'std_srvs/SetBool', { data: false })]);
+    expect(answers).toEqual([{ success: true, message: 'enabled=true' }, { success: true, message: 'enabled=false' }]);
+    expect(seen).toEqual([{ data: true }, { data: false }]);
+  });
+
+  it('answers unknown services with result false and a message', async () => {
+    const caller = await client();
+    await expect(call(caller, '/nope', 'std_srvs/Trigger', {})).rejects.toThrow(/\/nope does not exist/);
+  });
+
+  it('serves in-process services and rejects requests that do not match the type', async () => {
+    server.advertiseService('/reset', 'std_srvs/Trigger', () => ({ success: true, message: 'reset' }));
+    const caller = await client();
+    await expect(call(caller, '/reset', 'std_srvs/Trigger', {})).resolves.toEqual({ success: true, message: 'reset' });
+    server.advertiseService('/set', 'std_srvs/SetBool', () => ({ success: true, message: '' }));
+    await expect(call(caller, '/set', 'std_srvs/SetBool', { data: 'yes' })).rejects.toThrow(/field "data": got "yes", expected a boolean/);
+  });
+
+  it('fails a call whose provider never answers after the timeout', async () => {
+    const provider = await client();
+    await new Service({ ros: provider, name: '/silent', serviceType: 'std_srvs/Empty' }).advertiseAsync(() => new Promise(() => {}));
+    await sleep(30);
+    const caller = await client();
+    await expect(call(caller, '/silent', 'std_srvs/Empty', {})).rejects.toThrow(/did not answer within 500 ms/);
+  });
+});
+
+describe('actions (ROS 2 ops)', () => {
+  const goal = { trajectory: { joint_names: ['j1'], points: [{ positions: [1], time_from_start: { sec: 1, nanosec: 0 } }] } };
+
+  it('forwards a goal to a client action server, with feedback and result', async () => {
+    const serverRos = await client();
+    const action = new Action({ ros: serverRos, name: '/follow', actionType: 'control_msgs/action/FollowJointTrajectory' });
+    action.advertise((g, id) => {
+      const names = (g as typeof goal).trajectory.joint_names;
+      action.sendFeedback(id, { joint_names: names, desired: { positions: [0.5] } });
+      setTimeout(() => action.setSucceeded(id, { error_code: 0, error_string: 'done' }), 20);
+    }, () => {});
+    await sleep(30);
+    const caller = await client();
+    const feedback: unknown[] = [];
+    const result = await new Promise((resolve, reject) => {
+      new Action({ ros: caller, name: '/follow', actionType: 'control_msgs/action/FollowJointTrajectory' }).sendGoal(goal as never, resolve, (f) => feedback.push(f), reject);
+    });
+    expect(feedback).toEqual([{ joint_names: ['j1'], desired: { positions: [0.5] } }]);
+    expect(result).toEqual({ error_code: 0, error_string: 'done' });
+  });
+
+  it('routes a cancel to the action server and reports the goal canceled', async () => {
+    const serverRos = await client();
+    const action = new Action({ ros: serverRos, name: '/cancellable', actionType: 'control_msgs/FollowJointTrajectory' });
+    const canceled: string[] = [];
+    action.advertise(() => {}, (id) => {
+      canceled.push(id);
+      action.setCanceled(id, { error_code: 0, error_string: 'canceled' });
+    });
+    await sleep(30);
+    const caller = await client();
+    const sender = new Action({ ros: caller, name: '/cancellable', actionType: 'control_msgs/FollowJointTrajectory' });
+    const failure = new Promise<string>((resolve) => {
+      const id = sender.sendGoal(goal as never, () => resolve('succeeded?'), undefined, (e) => resolve(String(e)));
+      setTimeout(() => sender.cancelGoal(id!), 50);
+    });
+    expect(await failure).toMatch(/canceled/);
+    expect(canceled).toHaveLength(1);
+  });
+
+  it('serves goals from an in-process action server and aborts goals for unknown actions', async () => {
+    server.advertiseAction('/local_follow', 'control_msgs/FollowJointTrajectory', (_g, ctx) => {
+      ctx.feedback({ joint_names: ['j1'] });
+      ctx.succeed({ error_code: 0, error_string: 'local' });
+    });
+    const caller = await client();
+    const result = await new Promise((resolve, reject) => {
+      new Action({ ros: caller, name: '/local_follow', actionType: 'control_msgs/FollowJointTrajectory' }).sendGoal(goal as never, resolve, undefined, reject);
+    });
+    expect(result).toEqual({ error_code: 0, error_string: 'local' });
+    const failure = await new Promise<string>((resolve) => {
+      new Action({ ros: caller, name: '/missing', actionType: 'control_msgs/FollowJointTrajectory' }).sendGoal(goal as never, () => resolve('ok?'), undefined, (e) => resolve(String(e)));
+    });
+    expect(failure).toMatch(/aborted.*\/missing does not exist/);
+  });
+});
+
+describe('rosapi and parameters', () => {
+  it('lists topics with types, services, nodes, and a topic type, from the server state', async () => {
+    const ros = await client();
+    new Topic({ ros, name: '/listed', messageType: 'sensor_msgs/JointState' }).advertise();
+    await sleep(30);
+    const topics = await new Promise<{ topics: string[]; types: string[] }>((r) => ros.getTopics(r as never));
+    const i = topics.topics.indexOf('/listed');
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(topics.types[i]).toBe('sensor_msgs/msg/JointState');
+    expect(await new Promise((r) => ros.getTopicType('/listed', r as never))).toBe('sensor_msgs/msg/JointState');
+    const services = await new Promise<string[]>((r) => ros.getServices(r as never));
+    expect(services).toContain('/rosapi/get_param');
+    expect(await new Promise((r) => ros.getNodes(r as never))).toContain('/rosbridge_websocket');
+  });
+
+  it('sets, gets, lists and deletes parameters through roslib Param', async () => {
+    const ros = await client();
+    const gain = new Param({ ros, name: '/controller/kp' });
+    await new Promise((r) => gain.set({ value: 12.5, unit: 'N*m/rad' }, r));
+    expect(await new Promise((r) => gain.get(r))).toEqual({ value: 12.5, unit: 'N*m/rad' });
+    expect(await new Promise((r) => ros.getParams(r as never))).toContain('/controller/kp');
+    await new Promise((r) => gain.delete(r));
+    const missing = await new Promise((resolve) => gain.get(() => resolve('found?'), (reason) => resolve(reason)));
+    expect(String(missing)).toMatch(/does not exist/);
+  });
+
+  it('describes message types field by field, in a form roslib decodes', async () => {
+    const ros = await client();
+    const typedefs = await new Promise<never>((r) => ros.getMessageDetails('geometry_msgs/WrenchStamped', r as never));
+    const decoded = ros.decodeTypeDefs(typedefs) as Record<string, unknown>;
+    expect(decoded).toEqual({
+      header: { stamp: { sec: 'int32', nanosec: 'uint32' }, frame_id: 'string' },
+      wrench: { force: { x: 'float64', y: 'float64', z: 'float64' }, torque: { x: 'float64', y: 'float64', z: 'float64' } },
+    });
+  });
+
+  it('reports ROS version 2 and the latest /clock as the time', async () => {
+    const ros = await client();
+    expect(await call(ros, '/rosapi/get_ros_version', 'rosapi/GetROSVersion', {})).toMatchObject({ version: 2 });
+    server.publish('/clock', 'rosgraph_msgs/Clock', { clock: { sec: 42, nanosec: 5 } });
+    expect(await call(ros, 'rosapi/get_time', 'rosapi/GetTime', {})).toEqual({ time: { sec: 42, nanosec: 5 } });
+  });
+});
