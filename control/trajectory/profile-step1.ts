@@ -1,0 +1,187 @@
+// Step 1: the shortest duration of one DoF and the durations it cannot take (blocked intervals).
+//
+// For a fixed duration T the reachable end positions form an interval (the dynamics are linear and
+// the limits convex), bounded by the profile family of DofProblem: the upper bound comes from the
+// largest vp with T(vp) <= T (cruising at vMax once T(vMax) <= T), the lower bound from the
+// smallest. T is feasible when the target lies between the two bounds. Following each bound as T
+// grows gives a path in vp; the target distance crossing a bound is a root of D(vp) = distance on
+// that path. Sorting those crossings yields the minimum duration and the blocked intervals.
+import type { DofProblem } from './dof-problem.ts';
+import { findRoot, RootMode } from './roots.ts';
+
+/** Scratch for step 1, allocated once per generator. */
+export class Step1Scratch {
+  /** Events: duration, which bound (0 upper, 1 lower), and whether that bound now admits the target. */
+  readonly eventTime = new Float64Array(48);
+  readonly eventBound = new Uint8Array(48);
+  readonly eventGood = new Uint8Array(48);
+  count = 0;
+
+  /** Appends one event. */
+  push(time: number, bound: number, good: boolean): void {
+    if (this.count >= 48) return;
+    this.eventTime[this.count] = time;
+    this.eventBound[this.count] = bound;
+    this.eventGood[this.count] = good ? 1 : 0;
+    this.count++;
+  }
+}
+
+/** Interior samples taken where D(vp) may be non-monotone. */
+const MIXED_SAMPLES = 6;
+
+/**
+ * Computes `minimumDuration`, `blocked` and `blockedCount` of a prepared problem; false if none found.
+ * @realtime
+ */
+export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch): boolean {
+  scratch.count = 0;
+  const distance = problem.distance;
+  const lower = problem.lower;
+  const upper = problem.upper;
+  const hump = upper > lower;
+  const gLower = problem.distanceLower - distance;
+  const gUpper = problem.distanceUpper - distance;
+
+  // Upper bound path: [lower, q] on the rising side of the hump (if lower is the global minimum of T),
+  // then [upper, vMax], then cruise at vMax.
+  let upGood: boolean;
+  if (hump && problem.timeLower < problem.timeUpper) {
+    upGood = gLower >= 0;
+    const q = findRoot(problem, RootMode.Time, problem.timeUpper, lower, problem.peak, problem.timeLower - problem.timeUpper, problem.timePeak - problem.timeUpper);
+    const gQ = problem.dist - distance;
+    scanPath(problem, scratch, 0, lower, q, gLower, gQ);
+    if (gQ >= 0 !== gUpper >= 0) scratch.push(problem.timeUpper, 0, gUpper >= 0);
+  } else {
+    upGood = gUpper >= 0;
+  }
+  const gVMax = problem.distanceVMax - distance;
+  scanPath(problem, scratch, 0, upper, problem.vMax, gUpper, gVMax);
+  if (gVMax < 0) scratch.push(problem.timeVMax - gVMax / problem.vMax, 0, true);
+
+  // Lower bound path: [upper, q'] on the falling side of the hump (if upper is the global minimum),
+  // then [lower, vMin] downwards, then cruise at vMin.
+  let lowGood: boolean;
+  if (hump && problem.timeUpper < problem.timeLower) {
+    lowGood = gUpper <= 0;
+    const q = findRoot(problem, RootMode.Time, problem.timeLower, problem.peak, upper, problem.timePeak - problem.timeLower, problem.timeUpper - problem.timeLower);
+    const gQ = problem.dist - distance;
+    scanPath(problem, scratch, 1, upper, q, gUpper, gQ);
+    if (gQ <= 0 !== gLower <= 0) scratch.push(problem.timeLower, 1, gLower <= 0);
+  } else {
+    lowGood = gLower <= 0;
+  }
+  const gVMin = problem.distanceVMin - distance;
+  scanPath(problem, scratch, 1, lower, problem.vMin, gLower, gVMin);
+  if (gVMin > 0) scratch.push(problem.timeVMin - gVMin / problem.vMin, 1, true);
+
+  return walkEvents(problem, scratch, upGood, lowGood);
+}
+
+/**
+ * Finds the roots of D(vp) - distance on the path from `start` to `end` and records an event for
+ * each. On the upper path T rises with vp (D is monotone where vp >= 0); on the lower path T falls
+ * with vp (D is monotone where vp <= 0); elsewhere the interval is sampled.
+ */
+function scanPath(problem: DofProblem, scratch: Step1Scratch, bound: number, start: number, end: number, gStart: number, gEnd: number): void {
+  if (start === end) return;
+  // The mixed part is vp < 0 on the upper path and vp > 0 on the lower path.
+  const mixedStart = bound === 0 ? start < 0 : start > 0;
+  const mixedEnd = bound === 0 ? end < 0 : end > 0;
+  if (!mixedStart && !mixedEnd) {
+    scanPiece(problem, scratch, bound, start, end, gStart, gEnd);
+    return;
+  }
+  let split = end;
+  let gSplit = gEnd;
+  if (mixedStart !== mixedEnd) {
+    split = 0;
+    problem.evaluate(0);
+    gSplit = problem.dist - problem.distance;
+  }
+  // Sample the mixed part.
+  const mixedFrom = mixedStart ? start : split;
+  const mixedTo = mixedStart ? split : end;
+  if (!mixedStart) scanPiece(problem, scratch, bound, start, split, gStart, gSplit);
+  let x = mixedFrom;
+  let g = mixedStart ? gStart : gSplit;
+  for (let i = 1; i <= MIXED_SAMPLES; i++) {
+    let xNext: number;
+    let gNext: number;
+    if (i === MIXED_SAMPLES) {
+      xNext = mixedTo;
+      gNext = mixedStart ? gSplit : gEnd;
+    } else {
+      xNext = mixedFrom + ((mixedTo - mixedFrom) * i) / MIXED_SAMPLES;
+      problem.evaluate(xNext);
+      gNext = problem.dist - problem.distance;
+    }
+    scanPiece(problem, scratch, bound, x, xNext, g, gNext);
+    x = xNext;
+    g = gNext;
+  }
+  if (mixedStart && mixedStart !== mixedEnd) scanPiece(problem, scratch, bound, split, end, gSplit, gEnd);
+}
+
+/** Records the event of one sign change of D - distance between two path points, if any. */
+function scanPiece(problem: DofProblem, scratch: Step1Scratch, bound: number, start: number, end: number, gStart: number, gEnd: number): void {
+  const goodStart = bound === 0 ? gStart >= 0 : gStart <= 0;
+  const goodEnd = bound === 0 ? gEnd >= 0 : gEnd <= 0;
+  if (goodStart === goodEnd) return;
+  findRoot(problem, RootMode.Distance, 0, start, end, gStart, gEnd);
+  scratch.push(problem.time, bound, goodEnd);
+}
+
+/** Sorts the events and turns them into the minimum duration and blocked intervals (brake included). */
+function walkEvents(problem: DofProblem, scratch: Step1Scratch, upGood: boolean, lowGood: boolean): boolean {
+  const n = scratch.count;
+  const times = scratch.eventTime;
+  const bounds = scratch.eventBound;
+  const goods = scratch.eventGood;
+  for (let i = 1; i < n; i++) {
+    const t = times[i];
+    const b = bounds[i];
+    const g = goods[i];
+    let j = i - 1;
+    while (j >= 0 && times[j] > t) {
+      times[j + 1] = times[j];
+      bounds[j + 1] = bounds[j];
+      goods[j + 1] = goods[j];
+      j--;
+    }
+    times[j + 1] = t;
+    bounds[j + 1] = b;
+    goods[j + 1] = g;
+  }
+  const offset = problem.brakeDuration;
+  let feasible = upGood && lowGood;
+  let found = feasible;
+  problem.minimumDuration = offset + problem.timeVelocityChange;
+  problem.blockedCount = 0;
+  const blocked = problem.blocked;
+  for (let i = 0; i < n; i++) {
+    if (bounds[i] === 0) upGood = goods[i] === 1;
+    else lowGood = goods[i] === 1;
+    const now = upGood && lowGood;
+    if (now === feasible) continue;
+    feasible = now;
+    const time = offset + times[i];
+    if (now) {
+      if (!found) {
+        found = true;
+        problem.minimumDuration = time;
+      } else if (problem.blockedCount > 0 && problem.blockedCount <= 4) {
+        blocked[2 * problem.blockedCount - 1] = time;
+      }
+    } else if (found) {
+      // A blocked interval opens; it must close later.
+      if (problem.blockedCount < 4) {
+        blocked[2 * problem.blockedCount] = time;
+        blocked[2 * problem.blockedCount + 1] = Infinity;
+      }
+      problem.blockedCount++;
+    }
+  }
+  if (problem.blockedCount > 4) problem.blockedCount = 4;
+  return found && feasible;
+}

@@ -1,0 +1,157 @@
+// Step 2: a profile of one DoF with a prescribed duration (the synchronized one).
+//
+// For a duration T the peak velocities with T(vp) <= T form one interval, or two when T is below
+// the hump of T(vp); on each, the distance with cruise E(vp) = D + vp·(T - T(vp)) rises with vp.
+// The target is found on one of them by root finding, or, when it lies in the gap between the two,
+// as a convex blend of the two profiles at the gap's edges (same duration, so the blend of their
+// jerks stays within the limits and ends in the target state).
+import type { DofProblem } from './dof-problem.ts';
+import { findRoot, RootMode } from './roots.ts';
+
+/** Most segments of one DoF's profile: 2 brake phases, and a blend of two 7-phase profiles. */
+export const MAX_SEGMENTS = 20;
+
+/** A piecewise-constant-jerk profile as durations and jerks, allocated once. */
+export class SegmentList {
+  /** Segment durations in s; MAX_SEGMENTS entries. */
+  readonly durations = new Float64Array(MAX_SEGMENTS);
+  /** Segment jerks; MAX_SEGMENTS entries. */
+  readonly jerks = new Float64Array(MAX_SEGMENTS);
+  count = 0;
+
+  /** Appends a segment; zero-length segments are skipped. */
+  add(duration: number, jerk: number): void {
+    if (!(duration > 0) || this.count >= MAX_SEGMENTS) return;
+    this.durations[this.count] = duration;
+    this.jerks[this.count] = jerk;
+    this.count++;
+  }
+}
+
+/** Scratch for step 2, allocated once per generator. */
+export class Step2Scratch {
+  readonly first = new SegmentList();
+  readonly second = new SegmentList();
+}
+
+/** Appends the brake phases of a prepared problem. */
+export function appendBrake(problem: DofProblem, list: SegmentList): void {
+  if (problem.brakeCount > 0) list.add(problem.brakeTime0, problem.brakeJerk0);
+  if (problem.brakeCount > 1) list.add(problem.brakeTime1, problem.brakeJerk1);
+}
+
+/** Appends the profile of the last `evaluate` with the given cruise time. */
+function appendFamily(problem: DofProblem, list: SegmentList, cruise: number): void {
+  const jerk = problem.jerk;
+  const jerkA = problem.signA * jerk;
+  list.add(problem.timeA1, jerkA);
+  list.add(problem.timeA2, 0);
+  list.add(problem.timeA3, -jerkA);
+  list.add(cruise, 0);
+  const jerkB = problem.signB * jerk;
+  list.add(problem.timeB1, jerkB);
+  list.add(problem.timeB2, 0);
+  list.add(problem.timeB3, -jerkB);
+}
+
+/**
+ * Writes into `list` (after clearing it) a profile of total duration `total` (brake included).
+ * Returns false when the duration is not feasible for this DoF.
+ * @realtime
+ */
+export function buildForDuration(problem: DofProblem, total: number, list: SegmentList, scratch: Step2Scratch): boolean {
+  list.count = 0;
+  appendBrake(problem, list);
+  let duration = total - problem.brakeDuration;
+  const timeTolerance = 1e-9 * (1 + total);
+  if (duration < problem.timeVelocityChange) {
+    if (duration < problem.timeVelocityChange - timeTolerance) return false;
+    duration = problem.timeVelocityChange;
+  }
+  const distance = problem.distance;
+  const lower = problem.lower;
+  const upper = problem.upper;
+  const hump = upper > lower;
+
+  // Right end u of the peak-velocity range, and E there.
+  let right: number;
+  if (duration >= problem.timeVMax) right = problem.vMax;
+  else if (duration >= problem.timeUpper) right = findRoot(problem, RootMode.Time, duration, upper, problem.vMax, problem.timeUpper - duration, problem.timeVMax - duration);
+  else right = findRoot(problem, RootMode.Time, duration, lower, problem.peak, problem.timeLower - duration, problem.timePeak - duration);
+  problem.evaluate(right);
+  const eRight = problem.dist + right * (duration - problem.time) - distance;
+  // Left end l.
+  let left: number;
+  if (duration >= problem.timeVMin) left = problem.vMin;
+  else if (duration >= problem.timeLower) left = findRoot(problem, RootMode.Time, duration, problem.vMin, lower, problem.timeVMin - duration, problem.timeLower - duration);
+  else left = findRoot(problem, RootMode.Time, duration, problem.peak, upper, problem.timePeak - duration, problem.timeUpper - duration);
+  problem.evaluate(left);
+  const eLeft = problem.dist + left * (duration - problem.time) - distance;
+
+  const tolerance = 1e-11 * (1 + Math.abs(distance) + Math.abs(problem.vMax - problem.vMin) * duration);
+  if (eLeft > tolerance || eRight < -tolerance) return false;
+
+  let from = left;
+  let to = right;
+  let eFrom = eLeft;
+  let eTo = eRight;
+  if (hump && duration < problem.timePeak && duration >= problem.timeLower && duration >= problem.timeUpper) {
+    // Two intervals [left, m1] and [m2, right] with a gap between.
+    const m1 = findRoot(problem, RootMode.Time, duration, lower, problem.peak, problem.timeLower - duration, problem.timePeak - duration);
+    problem.evaluate(m1);
+    const e1 = problem.dist - distance;
+    const m2 = findRoot(problem, RootMode.Time, duration, problem.peak, upper, problem.timePeak - duration, problem.timeUpper - duration);
+    problem.evaluate(m2);
+    const e2 = problem.dist - distance;
+    if (e1 >= -tolerance) {
+      to = m1;
+      eTo = e1;
+    } else if (e2 <= tolerance) {
+      from = m2;
+      eFrom = e2;
+    } else {
+      // Gap: blend the two profiles without cruise at m1 and m2.
+      const first = scratch.first;
+      const second = scratch.second;
+      first.count = 0;
+      second.count = 0;
+      problem.evaluate(m1);
+      appendFamily(problem, first, 0);
+      problem.evaluate(m2);
+      appendFamily(problem, second, 0);
+      blend(first, second, e2 / (e2 - e1), list);
+      return true;
+    }
+  }
+  let vp: number;
+  if (eFrom >= 0) vp = from;
+  else if (eTo <= 0) vp = to;
+  else vp = findRoot(problem, RootMode.Cruise, duration, from, to, eFrom, eTo);
+  problem.evaluate(vp);
+  const cruise = duration - problem.time;
+  appendFamily(problem, list, cruise > 0 ? cruise : 0);
+  return true;
+}
+
+/** Appends weight·first + (1 - weight)·second (jerk-wise, over the same duration) to `out`. */
+function blend(first: SegmentList, second: SegmentList, weight: number, out: SegmentList): void {
+  let i = 0;
+  let j = 0;
+  let leftFirst = first.count > 0 ? first.durations[0] : 0;
+  let leftSecond = second.count > 0 ? second.durations[0] : 0;
+  const other = 1 - weight;
+  while (i < first.count && j < second.count) {
+    const step = leftFirst < leftSecond ? leftFirst : leftSecond;
+    out.add(step, weight * first.jerks[i] + other * second.jerks[j]);
+    leftFirst -= step;
+    leftSecond -= step;
+    if (leftFirst <= 1e-15) {
+      i++;
+      leftFirst = i < first.count ? first.durations[i] + leftFirst : 0;
+    }
+    if (leftSecond <= 1e-15) {
+      j++;
+      leftSecond = j < second.count ? second.durations[j] + leftSecond : 0;
+    }
+  }
+}
