@@ -1,0 +1,137 @@
+// Relay-feedback autotuning (Åström & Hägglund, Automatica 20(5), 1984): a relay with hysteresis
+// drives one joint into a limit cycle; its period Tu and amplitude a give the ultimate gain
+// Ku = 4·d / (π·sqrt(a² − ε²)) (describing-function approximation), and a named rule turns
+// (Ku, Tu) into PID gains.
+//
+// Ports (as a controller for one joint, driven by the caller each tick): in y (measured position),
+// t; out u (effort or velocity command = bias ± d).
+
+/** Tuning rules over (Ku, Tu). Sources: Ziegler & Nichols, Trans. ASME 64, 1942 (classic and
+ * P/PI), Tyreus & Luyben, Ind. Eng. Chem. Res. 31, 1992; "some/no overshoot" and Pessen integral
+ * are the commonly tabulated variants of the Ziegler–Nichols table. */
+export const TUNING_RULES = {
+  'ziegler-nichols-p': { kp: 0.5, ti: Infinity, td: 0 },
+  'ziegler-nichols-pi': { kp: 0.45, ti: 1 / 1.2, td: 0 },
+  'ziegler-nichols-pid': { kp: 0.6, ti: 0.5, td: 0.125 },
+  'tyreus-luyben-pi': { kp: 1 / 3.2, ti: 2.2, td: 0 },
+  'tyreus-luyben-pid': { kp: 1 / 2.2, ti: 2.2, td: 1 / 6.3 },
+  'pessen-integral': { kp: 0.7, ti: 0.4, td: 0.15 },
+  'some-overshoot': { kp: 1 / 3, ti: 0.5, td: 1 / 3 },
+  'no-overshoot': { kp: 0.2, ti: 0.5, td: 1 / 3 },
+} as const;
+
+/** A rule name. */
+export type TuningRule = keyof typeof TUNING_RULES;
+
+/** PID gains (parallel form: kp, ki = kp/Ti, kd = kp·Td) from Ku and Tu by a named rule. */
+export function gainsFromUltimate(rule: TuningRule, ku: number, tu: number): { kp: number; ki: number; kd: number } {
+  const r = TUNING_RULES[rule];
+  if (!r) throw new Error(`tuning rule "${String(rule)}", expected one of ${Object.keys(TUNING_RULES).join(', ')}`);
+  if (!(ku > 0 && tu > 0 && Number.isFinite(ku) && Number.isFinite(tu))) throw new Error(`ultimate gain ${ku} and period ${tu}: expected finite > 0`);
+  const kp = r.kp * ku;
+  const ti = r.ti * tu;
+  return { kp, ki: Number.isFinite(ti) ? kp / ti : 0, kd: kp * r.td * tu };
+}
+
+/** Relay test settings. */
+export interface RelayOptions {
+  /** Setpoint the relay switches around. */
+  setpoint: number;
+  /** Relay amplitude d (output units). */
+  amplitude: number;
+  /** Output bias (e.g. gravity effort); default 0. */
+  bias?: number;
+  /** Hysteresis ε (input units); default 0. */
+  hysteresis?: number;
+  /** Half-periods to discard, then to average; defaults 4 and 6. */
+  settleCycles?: number;
+  measureCycles?: number;
+  /** Give up after this long (s); default 30. */
+  timeout?: number;
+}
+
+/** State of a running relay test; `update` is @realtime. */
+export class RelayAutotune {
+  readonly options: Required<RelayOptions>;
+  status: 'running' | 'done' | 'failed' = 'running';
+  /** Ultimate gain and period once done. */
+  ku = Number.NaN;
+  tu = Number.NaN;
+  /** Measured peak-to-peak half amplitude a. */
+  oscillation = Number.NaN;
+  private high = true;
+  private switches = 0;
+  private lastSwitch = Number.NaN;
+  private periodSum = 0;
+  private periods = 0;
+  private max = -Infinity;
+  private min = Infinity;
+  private ampSum = 0;
+  private amps = 0;
+  private t0 = Number.NaN;
+
+  constructor(options: RelayOptions) {
+    const o = { bias: 0, hysteresis: 0, settleCycles: 4, measureCycles: 6, timeout: 30, ...options };
+    for (const key of ['setpoint', 'amplitude', 'bias', 'hysteresis', 'timeout'] as const) {
+      if (!Number.isFinite(o[key])) throw new Error(`relay.${key} = ${o[key]}, expected a finite number`);
+    }
+    if (!(o.amplitude > 0)) throw new Error(`relay.amplitude = ${o.amplitude}, expected > 0`);
+    if (!(o.hysteresis >= 0)) throw new Error(`relay.hysteresis = ${o.hysteresis}, expected >= 0`);
+    this.options = o;
+  }
+
+  /** One step: returns the relay output for measurement y at time t. @realtime */
+  update(t: number, y: number): number {
+    const o = this.options;
+    if (Number.isNaN(this.t0)) this.t0 = t;
+    if (this.status !== 'running') return o.bias;
+    if (t - this.t0 > o.timeout || !Number.isFinite(y)) {
+      this.status = 'failed';
+      return o.bias;
+    }
+    const e = o.setpoint - y;
+    if (y > this.max) this.max = y;
+    if (y < this.min) this.min = y;
+    let switched = false;
+    if (this.high && e < -o.hysteresis) {
+      this.high = false;
+      switched = true;
+    } else if (!this.high && e > o.hysteresis) {
+      this.high = true;
+      switched = true;
+    }
+    if (switched) {
+      this.switches++;
+      if (this.switches > o.settleCycles && !Number.isNaN(this.lastSwitch)) {
+        this.periodSum += 2 * (t - this.lastSwitch);
+        this.periods++;
+        // A full swing min..max has been seen between two switches after settling.
+        if (this.switches % 2 === 0) {
+          this.ampSum += (this.max - this.min) / 2;
+          this.amps++;
+          this.max = -Infinity;
+          this.min = Infinity;
+        }
+      } else if (this.switches % 2 === 0) {
+        this.max = -Infinity;
+        this.min = Infinity;
+      }
+      this.lastSwitch = t;
+      if (this.periods >= o.measureCycles && this.amps >= 1) {
+        this.tu = this.periodSum / this.periods;
+        const a = this.ampSum / this.amps;
+        this.oscillation = a;
+        const eps = o.hysteresis < a ? o.hysteresis : 0;
+        this.ku = (4 * o.amplitude) / (Math.PI * Math.sqrt(a * a - eps * eps));
+        this.status = Number.isFinite(this.ku) && this.ku > 0 ? 'done' : 'failed';
+      }
+    }
+    return o.bias + (this.high ? o.amplitude : -o.amplitude);
+  }
+
+  /** Gains by a named rule once done; throws before. */
+  gains(rule: TuningRule): { kp: number; ki: number; kd: number } {
+    if (this.status !== 'done') throw new Error(`relay autotune is ${this.status}, gains need a finished test`);
+    return gainsFromUltimate(rule, this.ku, this.tu);
+  }
+}
