@@ -10,3 +10,5 @@ export { encodePngFrame, decodePngData } from './codec-png.ts';
 export { encodeCborPublish, encodeCborFrame, toCborValue } from './codec-cbor.ts';
 export { splitIntoFragments, FragmentAssembler, type FragmentOutcome } from './fragments.ts';
 export { Session, type Transport, type SessionLimits } from './hub-session.ts';
+export { RosbridgeClient, type ClientOptions } from './client.ts';
+export { TopicStats } from './topic-stats.ts';
