@@ -1,0 +1,83 @@
+// Page timing, kept in preallocated rings and exposed for the e2e suite: main-thread work per frame
+// (the frame callback plus message handling since the previous frame) and the time from a
+// /joint_states message's arrival to the start of the frame that draws it.
+
+const CAPACITY = 8192;
+
+/** Rolling timing figures (ms). */
+export interface PagePerf {
+  /** Adds handler time (ms) spent on a message; marks the first arrival not yet drawn. */
+  message(arrivedAt: number, handlerMs: number, drawable: boolean): void;
+  /** Frame bookkeeping: call at the start and end of each animation frame callback. */
+  frameStart(now: number): void;
+  frameEnd(now: number): void;
+  /** Clears the rings (the e2e suite calls it after warm-up). */
+  reset(): void;
+  /** Median, p99 and max of frame work and latency; counts. */
+  summary(): PerfSummary;
+}
+
+/** What summary() reports. */
+export interface PerfSummary {
+  frames: number;
+  messages: number;
+  frameWorkMs: { median: number; p99: number; max: number; mean: number };
+  handlerMsPerMessage: number;
+  arrivalToFrameMs: { median: number; p99: number; max: number; n: number };
+}
+
+function stats(ring: Float64Array, n: number): { median: number; p99: number; max: number; mean: number } {
+  const values = Array.from(ring.subarray(0, Math.min(n, CAPACITY))).sort((a, b) => a - b);
+  if (values.length === 0) return { median: Number.NaN, p99: Number.NaN, max: Number.NaN, mean: Number.NaN };
+  const at = (p: number) => values[Math.min(values.length - 1, Math.floor(p * values.length))];
+  return { median: at(0.5), p99: at(0.99), max: values[values.length - 1], mean: values.reduce((a, b) => a + b, 0) / values.length };
+}
+
+/** A fresh recorder. */
+export function createPagePerf(): PagePerf {
+  const work = new Float64Array(CAPACITY);
+  const latency = new Float64Array(CAPACITY);
+  let frames = 0;
+  let latencies = 0;
+  let messages = 0;
+  let handlerTotal = 0;
+  let handlerSinceFrame = 0;
+  let firstUndrawn = Number.NaN;
+  let started = 0;
+  return {
+    message(arrivedAt, handlerMs, drawable) {
+      messages++;
+      handlerTotal += handlerMs;
+      handlerSinceFrame += handlerMs;
+      if (drawable && Number.isNaN(firstUndrawn)) firstUndrawn = arrivedAt;
+    },
+    frameStart(now) {
+      started = now;
+      if (!Number.isNaN(firstUndrawn)) {
+        latency[latencies % CAPACITY] = now - firstUndrawn;
+        latencies++;
+        firstUndrawn = Number.NaN;
+      }
+    },
+    frameEnd(now) {
+      work[frames % CAPACITY] = now - started + handlerSinceFrame;
+      handlerSinceFrame = 0;
+      frames++;
+    },
+    reset() {
+      frames = latencies = messages = 0;
+      handlerTotal = handlerSinceFrame = 0;
+      firstUndrawn = Number.NaN;
+    },
+    summary() {
+      const l = stats(latency, latencies);
+      return {
+        frames,
+        messages,
+        frameWorkMs: stats(work, frames),
+        handlerMsPerMessage: messages > 0 ? handlerTotal / messages : Number.NaN,
+        arrivalToFrameMs: { median: l.median, p99: l.p99, max: l.max, n: latencies },
+      };
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// The three.js scene: renderer, camera with orbit controls, lights, a floor grid, and `rosRoot`,
+// the one place where ROS z-up becomes three.js y-up (a -90° turn about x). Everything from ROS
+// (robot, frames, arrows) is added under rosRoot in ROS coordinates.
+import * as THREE from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+
+/** The viewer's scene objects. */
+export interface Viewer {
+  readonly renderer: THREE.WebGLRenderer;
+  readonly scene: THREE.Scene;
+  readonly camera: THREE.PerspectiveCamera;
+  readonly controls: OrbitControls;
+  /** Parent of everything in ROS coordinates (z up, metres). */
+  readonly rosRoot: THREE.Group;
+  /** Renders one frame (resizing first when the canvas size changed). */
+  render(): void;
+  /** Points the camera at a box in three.js world coordinates (e.g. Box3.setFromObject(robot)). */
+  frame(box: THREE.Box3): void;
+}
+
+/** Creates the viewer inside `container`. */
+export function createViewer(container: HTMLElement): Viewer {
+  const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+  renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+  renderer.outputColorSpace = THREE.SRGBColorSpace;
+  renderer.setClearColor(0x161b22);
+  container.appendChild(renderer.domElement);
+  renderer.domElement.dataset.testid = 'viewer-canvas';
+
+  const scene = new THREE.Scene();
+  scene.fog = new THREE.Fog(0x161b22, 6, 14);
+  const camera = new THREE.PerspectiveCamera(45, 1, 0.01, 100);
+  camera.position.set(1.4, 1.1, 1.6);
+  const controls = new OrbitControls(camera, renderer.domElement);
+  controls.target.set(0, 0.4, 0);
+  controls.enableDamping = true;
+
+  scene.add(new THREE.HemisphereLight(0xdfe8ff, 0x30343a, 1.4));
+  const key = new THREE.DirectionalLight(0xffffff, 2.2);
+  key.position.set(2, 4, 3);
+  scene.add(key);
+  const fill = new THREE.DirectionalLight(0x9fb7ff, 0.6);
+  fill.position.set(-3, 2, -2);
+  scene.add(fill);
+
+  const grid = new THREE.GridHelper(4, 40, 0x3d4654, 0x262c35);
+  scene.add(grid);
+
+  const rosRoot = new THREE.Group();
+  rosRoot.name = 'ros-root';
+  rosRoot.rotation.x = -Math.PI / 2; // ROS (x forward, y left, z up) -> three.js (y up)
+  scene.add(rosRoot);
+  const worldAxes = new THREE.AxesHelper(0.25);
+  rosRoot.add(worldAxes);
+
+  let width = 0;
+  let height = 0;
+  const render = () => {
+    const w = container.clientWidth;
+    const h = container.clientHeight;
+    if (w !== width || h !== height) {
+      width = w;
+      height = h;
+      renderer.setSize(w, h, false);
+      camera.aspect = w / Math.max(1, h);
+      camera.updateProjectionMatrix();
+    }
+    controls.update();
+    renderer.render(scene, camera);
+  };
+
+  const frame = (box: THREE.Box3) => {
+    if (box.isEmpty()) return;
+    const center = box.getCenter(new THREE.Vector3());
+    const size = box.getSize(new THREE.Vector3()).length();
+    const distance = Math.max(0.6, size * 1.3);
+    controls.target.copy(center);
+    camera.position.copy(center).add(new THREE.Vector3(0.75, 0.45, 0.9).normalize().multiplyScalar(distance));
+    camera.near = distance / 100;
+    camera.far = distance * 50;
+    camera.updateProjectionMatrix();
+    scene.fog = new THREE.Fog(0x161b22, distance * 3, distance * 8);
+  };
+
+  return { renderer, scene, camera, controls, rosRoot, render, frame };
+}
