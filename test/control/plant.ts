@@ -1,0 +1,73 @@
+// Test plant: the robot core's forward dynamics (ABA) integrated by semi-implicit Euler, with
+// URDF damping and friction, driven through the robot ports like real hardware.
+import { aba } from '../../robot/dynamics.ts';
+import { createData, type RobotData } from '../../robot/data.ts';
+import type { RobotModel } from '../../robot/model.ts';
+import { createRobotPorts, type RobotPorts } from '../../robot/ports.ts';
+import { loadRobot } from '../../cli/load-robot.ts';
+
+/** Panda model, loaded once per test file. */
+export function panda(): RobotModel {
+  return loadRobot('panda').model;
+}
+
+/** A rigid-body plant on ports; `step` applies the command, integrates, and publishes state. */
+export class AbaPlant {
+  readonly q: Float64Array;
+  readonly v: Float64Array;
+  readonly ports: RobotPorts;
+  readonly data: RobotData;
+  private readonly tau: Float64Array;
+  /** Set false to stop publishing state (a dead sensor). */
+  publishing = true;
+  /** Set true to freeze the arm (brakes on / blocked joint). */
+  frozen = false;
+  constructor(readonly model: RobotModel, q0: ArrayLike<number>) {
+    this.q = Float64Array.from(q0);
+    this.v = new Float64Array(model.nq);
+    this.tau = new Float64Array(model.nq);
+    this.data = createData(model);
+    this.ports = createRobotPorts(model.jointNames);
+    this.publish(0);
+  }
+  /** Advances dt (s): effort mode applies command.effort; position/velocity modes act as ideal servos. */
+  step(t: number, dt: number): void {
+    const c = this.ports.command;
+    const n = this.model.nq;
+    if (!this.frozen) {
+      if (c.mode === 'effort') {
+        for (let k = 0; k < n; k++) this.tau[k] = c.effort[k] - this.model.damping[k] * this.v[k];
+        const qdd = aba(this.model, this.data, this.q, this.v, this.tau);
+        for (let k = 0; k < n; k++) {
+          this.v[k] += qdd[k] * dt;
+          this.q[k] += this.v[k] * dt;
+        }
+      } else if (c.mode === 'position') {
+        for (let k = 0; k < n; k++) {
+          this.v[k] = (c.position[k] - this.q[k]) / dt;
+          this.q[k] = c.position[k];
+        }
+      } else if (c.mode === 'velocity') {
+        for (let k = 0; k < n; k++) {
+          this.v[k] = c.velocity[k];
+          this.q[k] += this.v[k] * dt;
+        }
+      }
+    } else {
+      this.v.fill(0);
+    }
+    if (this.publishing) this.publish(t + dt);
+  }
+  private publish(t: number): void {
+    const s = this.ports.state;
+    s.position.set(this.q);
+    s.velocity.set(this.v);
+    s.valid.fill(1);
+    s.stamp = t;
+    s.received = t;
+    s.sequence++;
+  }
+}
+
+/** A mid-range Panda configuration away from limits and singularities. */
+export const PANDA_HOME = [0, -0.3, 0, -2.2, 0, 2.0, 0.8];
