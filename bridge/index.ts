@@ -12,3 +12,5 @@ export { splitIntoFragments, FragmentAssembler, type FragmentOutcome } from './f
 export { Session, type Transport, type SessionLimits } from './hub-session.ts';
 export { RosbridgeClient, type ClientOptions } from './client.ts';
 export { TopicStats } from './topic-stats.ts';
+export { JointStateReader, ImuReader, WrenchReader, SimClockReader } from './adapter-state.ts';
+export { ForwardCommandWriter, TrajectoryCommandWriter, DEFAULT_FORWARD_TOPICS, type ForwardTopics, type WriteStatus } from './adapter-commands.ts';
