@@ -173,7 +173,13 @@ export class JointLimiter {
         vGoal = 0;
       }
       if (c.mode === 'position' || c.mode === 'velocity') {
-        let a = (vGoal - vPrev) / dt;
+        // Acceleration toward vGoal, shaped so the velocity arrives without overshoot at the jerk limit.
+        const dv = vGoal - vPrev;
+        let a = dv / dt;
+        if (jmax < Infinity) {
+          const aBrake = Math.sqrt(2 * jmax * Math.abs(dv));
+          if (Math.abs(a) > aBrake) a = dv >= 0 ? aBrake : -aBrake;
+        }
         a = clamp(a, aPrev - jmax * dt, aPrev + jmax * dt);
         a = clamp(a, -amax, amax);
         let v = vPrev + a * dt;

@@ -32,12 +32,16 @@ export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa:
     fb = swap;
   }
   let x = low - (fa * (high - low)) / (fb - fa);
-  const scale = 1 + Math.abs(xa) + Math.abs(xb);
-  const tolerance = 4e-16 * scale;
+  // Stop on a residual at rounding level; near a vertex of T(vp) (a square-root corner) the
+  // bracket keeps shrinking until it cannot, since T there is far more sensitive than vp.
+  const tolerance = 1e-14 * (1 + Math.abs(mode === RootMode.Time ? value : problem.distance));
   let previous = Infinity;
   let bisectNext = false;
-  for (let iteration = 0; iteration < 100; iteration++) {
-    if (bisectNext || !(x > Math.min(low, high) && x < Math.max(low, high))) x = 0.5 * (low + high);
+  for (let iteration = 0; iteration < 200; iteration++) {
+    if (bisectNext || !(x > Math.min(low, high) && x < Math.max(low, high))) {
+      x = 0.5 * (low + high);
+      if (x === low || x === high) break;
+    }
     problem.evaluate(x);
     let f: number;
     let derivative: number;
@@ -52,17 +56,14 @@ export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa:
       f = problem.dist + x * cruise - problem.distance;
       derivative = problem.k + cruise;
     }
-    if (f === 0) return x;
+    const size = Math.abs(f);
+    if (size <= tolerance) return x;
     if (f < 0) low = x;
     else high = x;
-    if (Math.abs(high - low) <= tolerance) return x;
-    const size = Math.abs(f);
     bisectNext = size > 0.5 * previous;
     previous = size;
-    const step = f / derivative;
-    const next = x - step;
-    if (Math.abs(step) <= 1e-15 * (1 + Math.abs(x))) return x;
-    x = next;
+    x -= f / derivative;
   }
+  problem.evaluate(x);
   return x;
 }

@@ -19,8 +19,9 @@ export function checkTrajectory(input: TrajectoryInput, output: TrajectoryOutput
   const position = new Float64Array(input.dofs);
   const velocity = new Float64Array(input.dofs);
   const acceleration = new Float64Array(input.dofs);
-  trajectory.at(trajectory.duration, position, velocity, acceleration);
   for (let i = 0; i < input.dofs; i++) {
+    // Each DoF's own end (with synchronization `none` the others keep moving until theirs).
+    trajectory.at(trajectory.dofDuration[i], position, velocity, acceleration);
     const vMax = input.maxVelocity[i];
     const vMin = input.minVelocity === null ? -vMax : input.minVelocity[i];
     const aMax = input.maxAcceleration[i];
