@@ -1,0 +1,43 @@
+// `embodied bridge [--host 127.0.0.1] [--port 9090] [--token T] [--origin O...]`: a standalone
+// rosbridge v2 server without ROS (browser-to-browser teleop, tests). Ctrl-C closes it cleanly.
+import type { Command } from 'commander';
+import { RosbridgeServer } from '../../bridge/node.ts';
+
+interface BridgeFlags {
+  host: string;
+  port: string;
+  token?: string;
+  origin?: string[];
+  dialect: string;
+}
+
+/** Adds the `bridge` subcommand. */
+export function register(program: Command): void {
+  program
+    .command('bridge')
+    .description('run a standalone rosbridge v2 server (no ROS needed)')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', '9090')
+    .option('--token <token>', 'require {"op":"auth","token":...} before anything else')
+    .option('--origin <origin...>', 'allowed browser Origins (default: any)')
+    .option('--dialect <dialect>', 'ros1 or ros2: what rosapi reports', 'ros2')
+    .action(async (flags: BridgeFlags) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: "${flags.port}" is not a port number (0-65535)`);
+      if (flags.dialect !== 'ros1' && flags.dialect !== 'ros2') throw new Error(`--dialect: "${flags.dialect}" is not ros1 or ros2`);
+      const server = new RosbridgeServer({ host: flags.host, port, token: flags.token, allowedOrigins: flags.origin, dialect: flags.dialect });
+      await server.start();
+      process.stdout.write(`rosbridge server listening on ${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.close();
+      process.stdout.write('rosbridge server closed\n');
+    });
+}

@@ -1,0 +1,29 @@
+// `embodied bridge` as a process: prints its URL, serves roslib clients, closes on SIGINT.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { Topic } from 'roslib';
+import { connectRos, waitFor } from './helpers.ts';
+
+describe('embodied bridge', () => {
+  it('listens on the printed URL, requires the token, and exits cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'cli/main.ts', 'bridge', '--port', '0', '--token', 'tok'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await waitFor(() => /listening on ws:\/\/127\.0\.0\.1:\d+/.test(out), 20_000, 'the URL line');
+      const url = /ws:\/\/127\.0\.0\.1:\d+/.exec(out)![0];
+      const ros = await connectRos(url);
+      ros.authenticate('tok', '', '', '', 0, '', 0);
+      const got: unknown[] = [];
+      new Topic({ ros, name: '/echo', messageType: 'std_msgs/String' }).subscribe((m) => got.push(m));
+      new Topic({ ros, name: '/echo', messageType: 'std_msgs/String' }).publish({ data: 'hi' });
+      await waitFor(() => got.length === 1);
+      ros.close();
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/closed/);
+  });
+});
