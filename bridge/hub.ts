@@ -99,8 +99,10 @@ export class BridgeHub implements Bus {
   /** Publishes from this process: validated (typed arrays become plain arrays), then delivered. */
   publish(topic: string, type: string, msg: unknown, options: PublishOptions = {}): void {
     const entry = this.topics.entry(absoluteName(topic));
-    if (!entry.publishers.has(this.localOwner) || options.latch) this.advertise(topic, type, options);
-    else if (entry.type === undefined) entry.type = type;
+    const check = this.topics.declareType(entry, type);
+    if (!check.ok) throw new Error(`publish ${entry.name}: ${check.error}`);
+    const publisher = entry.publishers.get(this.localOwner);
+    if (!publisher || (options.latch === true && !publisher.latch)) this.advertise(topic, type, options);
     const error = this.checkMessage(entry.type ?? type, msg, true);
     if (error !== null) throw new Error(`publish ${entry.name}: ${error}`);
     this.topics.publish(entry, msg, entry.publishers.get(this.localOwner)!.latch);

@@ -68,4 +68,23 @@ describe('topics over roslib', () => {
     await waitFor(() => inProcess.length === 1);
     expect(inProcess[0]).toEqual({ data: 1.5 });
   });
+
+  it('carries ROS 1 and ROS 2 spellings between clients; a normalising server rewrites time to its dialect', async () => {
+    const { startServer: start } = await import('./helpers.ts');
+    const normalising = await start({ dialect: 'ros2', normalizeTime: true });
+    try {
+      const ros1 = await connectRos(normalising.url);
+      const ros2 = await connectRos(normalising.url);
+      const got: unknown[] = [];
+      new Topic({ ros: ros2, name: '/js', messageType: 'sensor_msgs/msg/JointState' }).subscribe((m) => got.push(m));
+      await sleep(30);
+      new Topic({ ros: ros1, name: '/js', messageType: 'sensor_msgs/JointState' }).publish({ header: { seq: 1, stamp: { secs: 5, nsecs: 6 }, frame_id: '' }, name: ['a'], position: [1] });
+      await waitFor(() => got.length === 1);
+      expect(got[0]).toEqual({ header: { seq: 1, stamp: { sec: 5, nanosec: 6 }, frame_id: '' }, name: ['a'], position: [1] });
+      ros1.close();
+      ros2.close();
+    } finally {
+      await normalising.close();
+    }
+  });
 });
