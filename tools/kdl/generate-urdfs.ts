@@ -162,6 +162,8 @@ const handWritten: readonly ModelEntry[] = [
   { name: 'ur-like', urdf: 'ur-like.urdf', base: 'base_link', tip: 'tool0' },
   { name: 'ur-like-from-inertia-frame', urdf: 'ur-like.urdf', base: 'base_link_inertia', tip: 'wrist_3_link' },
   { name: 'panda-like', urdf: 'panda-like.urdf', base: 'panda_link0', tip: 'panda_hand_tcp' },
+  // The second finger mimics the first, which is on a side branch: outside the chain it is an independent joint.
+  { name: 'panda-like-to-right-finger', urdf: 'panda-like.urdf', base: 'panda_link0', tip: 'panda_rightfinger' },
   { name: 'iiwa-like', urdf: 'iiwa-like.urdf', base: 'iiwa_link_0', tip: 'iiwa_link_ee' },
   { name: 'offset-wrist-like', urdf: 'offset-wrist-like.urdf', base: 'base_link', tip: 'tool0' },
   { name: 'quirks', urdf: 'quirks.urdf', base: 'pedestal', tip: 'finger_tip' },
