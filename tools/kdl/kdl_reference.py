@@ -12,6 +12,7 @@ getChain(base, tip), and for 20 seeded random (q, qd, qdd, tau) writes to fixtur
   J      6 x n (ChainJntToJacSolver): rows vx vy vz wx wy wz, reference point at the tip, base frame
   rnea   n (ChainIdSolver_RNE, gravity [0, 0, -9.81], no external wrenches)
   M      n x n (ChainDynParam.JntToMass)
+  coriolis, gravity   n each: ChainDynParam.JntToCoriolis (C(q, qd)·qd) and JntToGravity
   aba    n: solution of M qdd = tau - C - G (ChainDynParam.JntToCoriolis / JntToGravity), since
          this KDL has no ChainFdSolver_RNE binding
 kdl_parser conventions reproduced:
@@ -259,6 +260,8 @@ def compute_model(entry):
             'rnea': project(rnea_full),
             'M': M,
             'aba': qdd_fd,
+            'coriolis': project([cor[i] for i in range(n_full)]),
+            'gravity': project([grv[i] for i in range(n_full)]),
         }
         if has_mimic:
             sample['kdl_raw'] = {'q': q_full, 'J': J_full, 'rnea': rnea_full, 'M': M_full}

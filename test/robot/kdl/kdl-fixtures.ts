@@ -22,6 +22,9 @@ export interface KdlSample {
   M: number[][];
   /** Forward dynamics for (q, qd, tau). */
   aba: number[];
+  /** C(q, qd)·qd and gravity torques G(q) (ChainDynParam.JntToCoriolis / JntToGravity). */
+  coriolis: number[];
+  gravity: number[];
 }
 
 /** One model's reference data: the URDF, the chain and the samples. */
@@ -88,6 +91,8 @@ export function loadFixture(name: string): KdlFixture {
       rnea: numbers(s.rnea, `${at}.rnea`, n),
       M: matrix(s.M, `${at}.M`, n, n),
       aba: numbers(s.aba, `${at}.aba`, n),
+      coriolis: numbers(s.coriolis, `${at}.coriolis`, n),
+      gravity: numbers(s.gravity, `${at}.gravity`, n),
     };
   });
   return {

@@ -13,15 +13,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../robot/model.ts';
 import { createData } from '../../../robot/data.ts';
 import { forwardKinematics, jacobian, linkPose } from '../../../robot/kinematics.ts';
-import { aba, crba, rnea } from '../../../robot/dynamics.ts';
+import { aba, coriolis, crba, gravityTorques, rnea } from '../../../robot/dynamics.ts';
 import { fixtureNames, fixtureUrdf, fixturesDir, loadFixture, relativeError, type KdlFixture } from './kdl-fixtures.ts';
 
 const kinematicsTolerance = 1e-9;
 const dynamicsTolerance = 1e-7;
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-type Quantity = 'fk' | 'J' | 'rnea' | 'M' | 'aba';
-const worst: Record<string, Record<Quantity, number>> = { library: { fk: 0, J: 0, rnea: 0, M: 0, aba: 0 }, cli: { fk: 0, J: 0, rnea: 0, M: 0, aba: 0 } };
+type Quantity = 'fk' | 'J' | 'rnea' | 'M' | 'aba' | 'coriolis' | 'gravity';
+const worst: Record<string, Record<Quantity, number>> = { library: { fk: 0, J: 0, rnea: 0, M: 0, aba: 0, coriolis: 0, gravity: 0 }, cli: { fk: 0, J: 0, rnea: 0, M: 0, aba: 0, coriolis: 0, gravity: 0 } };
 
 
 const flatten = (rows: number[][]) => rows.flat();
@@ -96,6 +96,17 @@ describe.each(names)('KDL reference %s (robot/ library)', (name) => {
       const error = relativeError(crba(model, data, s.q), flatten(s.M));
       note('library', 'M', error, name);
       expect(error, `sample ${k}, q = ${s.q}`).toBeLessThan(dynamicsTolerance);
+    });
+  });
+
+  check(name, 'rnea')('coriolis and gravityTorques match ChainDynParam.JntToCoriolis / JntToGravity', () => {
+    fixture.samples.forEach((s, k) => {
+      const errorC = relativeError(coriolis(model, data, s.q, s.qd), s.coriolis);
+      const errorG = relativeError(gravityTorques(model, data, s.q, fixture.gravity), s.gravity);
+      note('library', 'coriolis', errorC, name);
+      note('library', 'gravity', errorG, name);
+      expect(errorC, `coriolis sample ${k}, q = ${s.q}`).toBeLessThan(dynamicsTolerance);
+      expect(errorG, `gravity sample ${k}, q = ${s.q}`).toBeLessThan(dynamicsTolerance);
     });
   });
 
