@@ -34,7 +34,7 @@ export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa:
   let x = low - (fa * (high - low)) / (fb - fa);
   // Stop on a residual at rounding level; near a vertex of T(vp) (a square-root corner) the
   // bracket keeps shrinking until it cannot, since T there is far more sensitive than vp.
-  const tolerance = 1e-14 * (1 + Math.abs(mode === RootMode.Time ? value : problem.distance));
+  const rounding = 2e-15;
   let previous = Infinity;
   let bisectNext = false;
   for (let iteration = 0; iteration < 200; iteration++) {
@@ -56,8 +56,12 @@ export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa:
       f = problem.dist + x * cruise - problem.distance;
       derivative = problem.k + cruise;
     }
+    // Residual at the rounding level of the terms summed into it.
+    const scale = mode === RootMode.Time
+      ? value
+      : Math.abs(problem.distance) + (Math.abs(problem.v0) + Math.abs(x) + Math.abs(problem.vf)) * (mode === RootMode.Cruise ? value : problem.time);
     const size = Math.abs(f);
-    if (size <= tolerance) return x;
+    if (size <= rounding * scale + 1e-300) return x;
     if (f < 0) low = x;
     else high = x;
     bisectNext = size > 0.5 * previous;

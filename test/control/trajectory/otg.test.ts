@@ -79,16 +79,22 @@ const dofArbitrary = fc
   .map((d) => {
     const vMin = d.vMinScale * d.vMax;
     const aMin = d.aMinScale * d.aMax;
+    // Consistent limits: a brake at full deceleration can be released without crossing the
+    // opposite velocity limit (a²/2J at most half the velocity range).
+    const jerk = Math.max(d.jerk, Math.max(d.aMax * d.aMax, aMin * aMin) / (d.vMax - vMin));
     // v, a as fractions of the limits (beyond 1: outside); vf, af within them.
     const v = d.v >= 0 ? d.v * d.vMax : -d.v * vMin;
     const a = d.a >= 0 ? d.a * d.aMax : -d.a * aMin;
     let vf = d.vf >= 0 ? d.vf * d.vMax : -d.vf * vMin;
     const af = d.af >= 0 ? d.af * d.aMax : -d.af * aMin;
     // Keep the target reachable: its approach velocity vf - af|af|/2J within the limits.
-    const before = vf - (af * Math.abs(af)) / (2 * d.jerk);
+    const before = vf - (af * Math.abs(af)) / (2 * jerk);
     if (before > d.vMax) vf -= before - d.vMax;
     if (before < vMin) vf += vMin - before;
-    return { vMax: d.vMax, vMin, aMax: d.aMax, aMin, jerk: d.jerk, p: d.p, v, a, pf: d.pf, vf, af };
+    vf = Math.min(d.vMax, Math.max(vMin, vf));
+    const after = vf - (af * Math.abs(af)) / (2 * jerk);
+    const target = after <= d.vMax && after >= vMin ? af : 0;
+    return { vMax: d.vMax, vMin, aMax: d.aMax, aMin, jerk, p: d.p, v, a, pf: d.pf, vf, af: target };
   });
 
 type RandomDof = typeof dofArbitrary extends fc.Arbitrary<infer T> ? T : never;
