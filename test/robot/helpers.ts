@@ -87,3 +87,17 @@ export function allocatedBytes(fn: (i: number) => void, calls = 100_000): number
   }
   return total;
 }
+
+/** A planar arm in the x-y plane: n links along x (0.7 m then 0.5 m), joints about z, a fixed `tip` link. */
+export function planarUrdf(n: 1 | 2, masses = [2, 1.5], coms = [0.35, 0.2], izz = [0.1, 0.05]): string {
+  const lengths = [0.7, 0.5];
+  let xml = '<robot name="planar"><link name="base"/>';
+  for (let k = 0; k < n; k++) {
+    xml += `<link name="l${k + 1}"><inertial><origin xyz="${coms[k]} 0 0" rpy="0 0 0"/><mass value="${masses[k]}"/>
+      <inertia ixx="0.01" ixy="0" ixz="0" iyy="0.02" iyz="0" izz="${izz[k]}"/></inertial></link>`;
+    xml += `<joint name="j${k + 1}" type="continuous"><parent link="${k === 0 ? 'base' : `l${k}`}"/><child link="l${k + 1}"/>
+      <origin xyz="${k === 0 ? 0 : lengths[k - 1]} 0 0" rpy="0 0 0"/><axis xyz="0 0 1"/></joint>`;
+  }
+  xml += `<link name="tip"/><joint name="tip_joint" type="fixed"><parent link="l${n}"/><child link="tip"/><origin xyz="${lengths[n - 1]} 0 0" rpy="0 0 0"/></joint></robot>`;
+  return xml;
+}

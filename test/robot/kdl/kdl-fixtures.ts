@@ -27,6 +27,15 @@ export interface KdlSample {
   gravity: number[];
 }
 
+/** An IK goal: KDL's tip pose for an in-limit configuration, and an in-limit seed. */
+export interface KdlIkGoal {
+  qGoal: number[];
+  seed: number[];
+  p: number[];
+  /** Row-major rows. */
+  R: number[][];
+}
+
 /** One model's reference data: the URDF, the chain and the samples. */
 export interface KdlFixture {
   model: string;
@@ -39,6 +48,8 @@ export interface KdlFixture {
   /** The joints KDL sees (kdl_parser ignores <mimic>). */
   kdlJoints: string[];
   samples: KdlSample[];
+  /** Empty for models with a mimic joint on the chain. */
+  ik: KdlIkGoal[];
 }
 
 function fail(where: string, value: unknown, expected: string): never {
@@ -95,6 +106,17 @@ export function loadFixture(name: string): KdlFixture {
       gravity: numbers(s.gravity, `${at}.gravity`, n),
     };
   });
+  if (!Array.isArray(raw.ik)) fail(`${where}.ik`, raw.ik, 'an array');
+  const ik = raw.ik.map((value: unknown, k: number): KdlIkGoal => {
+    const at = `${where}.ik[${k}]`;
+    const goal = record(value, at);
+    return {
+      qGoal: numbers(goal.q_goal, `${at}.q_goal`, n),
+      seed: numbers(goal.seed, `${at}.seed`, n),
+      p: numbers(goal.p, `${at}.p`, 3),
+      R: matrix(goal.R, `${at}.R`, 3, 3),
+    };
+  });
   return {
     model: text(raw.model, `${where}.model`),
     urdf: text(raw.urdf, `${where}.urdf`),
@@ -104,6 +126,7 @@ export function loadFixture(name: string): KdlFixture {
     joints,
     kdlJoints: strings(raw.kdl_joints, `${where}.kdl_joints`),
     samples,
+    ik,
   };
 }
 

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../robot/model.ts';
 import { createData } from '../../../robot/data.ts';
 import { forwardKinematics, jacobian, linkPose } from '../../../robot/kinematics.ts';
+import { createIkSolver } from '../../../robot/ik.ts';
 import { aba, coriolis, crba, gravityTorques, rnea } from '../../../robot/dynamics.ts';
 import { fixtureNames, fixtureUrdf, fixturesDir, loadFixture, relativeError, type KdlFixture } from './kdl-fixtures.ts';
 
@@ -27,9 +28,11 @@ const worst: Record<string, Record<Quantity, number>> = { library: { fk: 0, J: 0
 const flatten = (rows: number[][]) => rows.flat();
 const pose = (fk: { p: number[]; R: number[][] }) => [...flatten(fk.R), ...fk.p];
 
+const ikSolved = { solved: 0, goals: 0 };
+
 afterAll(() => {
   // The figures the report quotes: largest relative error per quantity over every model and sample.
-  console.log(`kdl-reference worst relative errors: ${JSON.stringify(worst)}`);
+  console.log(`kdl-reference worst relative errors: ${JSON.stringify(worst)}; IK ${ikSolved.solved}/${ikSolved.goals} KDL goals solved`);
 });
 
 const names = fixtureNames();
@@ -44,7 +47,7 @@ const knownDisagreements: Record<string, { checks: readonly string[]; cause: str
     cause: 'robot/data.ts createData skips a link whose mass is 0 (`if (b < 0 || m === 0) continue`) and so drops its rotational inertia; KDL keeps RigidBodyInertia(0, c, I)',
   },
   'quirks-mimic-source-outside': {
-    checks: ['joints', 'fk', 'J', 'rnea', 'M', 'aba', 'cli'],
+    checks: ['joints', 'fk', 'J', 'rnea', 'M', 'aba', 'ik', 'cli'],
     cause: 'robot/model.ts buildModel treats a mimic joint as following its source when the source joint\'s child is the base link, though the source joint is not in the model: it is then driven by q[0] of another joint',
   },
 };
@@ -116,6 +119,39 @@ describe.each(names)('KDL reference %s (robot/ library)', (name) => {
       note('library', 'aba', error, name);
       expect(error, `sample ${k}, q = ${s.q}`).toBeLessThan(dynamicsTolerance);
     });
+  });
+
+  (fixture.ik.length === 0 ? it.skip : check(name, 'ik'))('IK reaches KDL\'s tip pose of in-limit configurations, inside the limits', () => {
+    // A generous budget: the machine is shared and speed is the benchmarks' business, not this test's.
+    const solver = createIkSolver(model, { timeBudget: 0.2 });
+    const out = new Float64Array(model.nq);
+    const tolerance = 1e-6 * (1 + 1e-9);
+    let solved = 0;
+    fixture.ik.forEach((goal, k) => {
+      const status = solver.solve({ p: Float64Array.from(goal.p), R: Float64Array.from(goal.R.flat()) }, goal.seed, out);
+      if (status !== 'converged') return;
+      forwardKinematics(model, data, out);
+      const X = linkPose(model, data, model.tip, out12);
+      const positionError = Math.hypot(X[9] - goal.p[0], X[10] - goal.p[1], X[11] - goal.p[2]);
+      // Rotation angle of R_ours·R_goalᵀ from its trace.
+      let trace = 0;
+      for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) trace += X[3 * r + c] * goal.R[r][c];
+      const angle = Math.acos(Math.min(1, Math.max(-1, (trace - 1) / 2)));
+      expect(positionError, `goal ${k}: position error`).toBeLessThan(tolerance);
+      expect(angle, `goal ${k}: orientation error`).toBeLessThan(tolerance * 2);
+      for (let j = 0; j < model.nq; j++) {
+        expect(out[j], `goal ${k}: ${model.jointNames[j]} below its lower limit`).toBeGreaterThanOrEqual(model.lowerLimit[j]);
+        expect(out[j], `goal ${k}: ${model.jointNames[j]} above its upper limit`).toBeLessThanOrEqual(model.upperLimit[j]);
+      }
+      solved++;
+    });
+    if (!(name in knownDisagreements)) {
+      ikSolved.solved += solved;
+      ikSolved.goals += fixture.ik.length;
+    }
+    if (solved < fixture.ik.length) console.log(`IK ${name}: ${solved} of ${fixture.ik.length} KDL goals solved`);
+    // Every goal is reachable inside the limits; allow one miss per model for a restart budget cut short.
+    expect(solved, `${solved} of ${fixture.ik.length} goals solved`).toBeGreaterThanOrEqual(fixture.ik.length - 1);
   });
 });
 
