@@ -13,6 +13,8 @@ getChain(base, tip), and for 20 seeded random (q, qd, qdd, tau) writes to fixtur
   rnea   n (ChainIdSolver_RNE, gravity [0, 0, -9.81], no external wrenches)
   M      n x n (ChainDynParam.JntToMass)
   coriolis, gravity   n each: ChainDynParam.JntToCoriolis (C(q, qd)·qd) and JntToGravity
+  ik     10 goals: the tip pose (FK) of a random configuration inside the URDF limits, and a
+         seed inside the limits (models without mimic joints on the chain)
   aba    n: solution of M qdd = tau - C - G (ChainDynParam.JntToCoriolis / JntToGravity), since
          this KDL has no ChainFdSolver_RNE binding
 kdl_parser conventions reproduced:
@@ -80,6 +82,7 @@ def parse_urdf(path):
         xyz, rpy = pose_of(joint)
         axis = joint.find('axis')
         mimic = joint.find('mimic')
+        limit = joint.find('limit')
         joints.append({
             'name': joint.get('name'),
             'type': joint.get('type'),
@@ -88,6 +91,7 @@ def parse_urdf(path):
             'xyz': xyz,
             'rpy': rpy,
             'axis': floats(axis.get('xyz') if axis is not None else None, 3, [1, 0, 0]),
+            'limits': [float(limit.get('lower', '0')), float(limit.get('upper', '0'))] if limit is not None else [-math.pi, math.pi],
             'mimic': None if mimic is None else {
                 'joint': mimic.get('joint'),
                 'multiplier': float(mimic.get('multiplier', '1')),
@@ -267,6 +271,23 @@ def compute_model(entry):
             sample['kdl_raw'] = {'q': q_full, 'J': J_full, 'rnea': rnea_full, 'M': M_full}
         samples.append(sample)
 
+    # IK goals: tip poses (KDL FK) of random in-limit configurations, and in-limit seeds.
+    ik = []
+    if not has_mimic:
+        def in_limits():
+            values = []
+            for name in independent:
+                joint = joint_by_name[name]
+                lower, upper = joint['limits'] if joint['type'] != 'continuous' else (-math.pi, math.pi)
+                values.append(rng.uniform(lower, upper))
+            return values
+        for _ in range(10):
+            q_goal = in_limits()
+            frame = kdl.Frame()
+            assert fk.JntToCart(jnt(q_goal), frame) >= 0
+            ik.append({'q_goal': q_goal, 'seed': in_limits(),
+                       'p': [frame.p[i] for i in range(3)], 'R': [[frame.M[i, j] for j in range(3)] for i in range(3)]})
+
     return {
         'model': entry['name'],
         'urdf': entry['urdf'],
@@ -278,6 +299,7 @@ def compute_model(entry):
         'kdl_segments': chain.getNrOfSegments(),
         'generator': 'tools/kdl/kdl_reference.py with PyKDL (Debian python3-pykdl)',
         'samples': samples,
+        'ik': ik,
     }
 
 
