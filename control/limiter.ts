@@ -190,9 +190,12 @@ export class JointLimiter {
         const down = brakingSpeed(pBase - L.lower[k], amax, dt);
         v = clamp(v, -down, up);
         let p = pBase + v * dt;
+        const inside = pBase >= L.lower[k] && pBase <= L.upper[k];
         if (p > L.upper[k]) p = L.upper[k];
         else if (p < L.lower[k]) p = L.lower[k];
-        v = (p - pBase) / dt;
+        // Re-derive v from a clamped position only when starting inside (a measured state outside the
+        // limits keeps the envelope's velocity, which already points back inside or is 0).
+        if (inside) v = (p - pBase) / dt;
         a = (v - vPrev) / dt;
         if (v !== vGoal) this.limited++;
         this.position[k] = p;
