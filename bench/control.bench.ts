@@ -1,0 +1,41 @@
+// control/tick-7dof: full pipeline tick for the Panda (estimate, trajectory reference, computed
+// torque, limiter, safety, port write). loop/jitter-1khz: lateness of a real 1 kHz loop.
+import { bench, timeCalls } from './harness.ts';
+import { loadRobot } from '../cli/load-robot.ts';
+import { createRobotPorts } from '../robot/ports.ts';
+import { ControlLoop, ControlPipeline, ComputedTorqueController, JointTrajectoryController, atomicsWait } from '../control/index.ts';
+
+bench('control/tick-7dof', (options) => {
+  const model = loadRobot('panda').model;
+  const ports = createRobotPorts(model.jointNames);
+  const home = [0, -0.3, 0, -2.2, 0, 2.0, 0.8];
+  ports.state.position.set(home);
+  ports.state.velocity.fill(0);
+  const jtc = new JointTrajectoryController({ jointNames: model.jointNames });
+  const pipeline = new ControlPipeline({ model, ports, controller: new ComputedTorqueController(model, { kp: 400 }), reference: jtc, safety: { stateTimeout: 1e9 } });
+  ports.state.sequence++;
+  pipeline.tick(0, 0.001);
+  jtc.setTrajectory({ jointNames: model.jointNames, points: Array.from({ length: 100 }, (_, i) => ({ positions: home.map((q) => q + 0.1 * Math.sin(i)), timeFromStart: 10 * (i + 1) })) });
+  let t = 0.001;
+  return [timeCalls('control/tick-7dof', () => {
+    ports.state.sequence++;
+    pipeline.tick(t, 0.001);
+    t += 0.001;
+  }, { ...options, batch: 100 }, { controller: 'computed-torque', reference: 'joint-trajectory' })].map((r) => ({ ...r, state: pipeline.safety.state }));
+});
+
+bench('loop/jitter-1khz', async (options) => {
+  const seconds = options.quick ? 1 : 10;
+  const wait = atomicsWait();
+  const loop = new ControlLoop(() => {}, { rate: 1000, wait, statsWindow: seconds * 1000 + 10 });
+  loop.start();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  loop.stop();
+  const timing = loop.timing();
+  const us = (s: number) => s * 1e6;
+  return [{
+    name: 'loop/jitter-1khz', unit: 'µs',
+    median: us(timing.lateness.p50), p99: us(timing.lateness.p99), max: us(timing.lateness.max), n: timing.lateness.count,
+    waitStrategy: timing.waitStrategy, seconds, overruns: timing.overruns, skipped: timing.skipped,
+  }];
+});
