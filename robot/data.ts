@@ -196,7 +196,8 @@ export function createData(model: RobotModel): RobotData {
   for (let l = 1; l < nlinks; l++) {
     const b = bodyOfLink[l];
     const m = model.mass[l];
-    if (b < 0 || m === 0) continue;
+    // A massless link may still carry rotational inertia (KDL keeps it too); only links on the base are skipped.
+    if (b < 0) continue;
     // Link frame in body frame: Qᵀ · inOwner.
     rotationTransposeMultiply(bodyToLink, 9 * b, inOwner, 12 * l, Rl, 0);
     const c = [0, 0, 0];

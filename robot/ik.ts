@@ -92,6 +92,7 @@ export class IkSolver {
   private readonly J: Float64Array;
   private readonly normal: Float64Array;
   private readonly step: Float64Array;
+  private readonly held: Uint8Array;
   private readonly q: Float64Array;
   private readonly best: Float64Array;
   private rng = 1;
@@ -123,6 +124,7 @@ export class IkSolver {
     this.J = new Float64Array(6 * Math.max(1, this.n));
     this.normal = new Float64Array(Math.max(1, this.n * this.n));
     this.step = new Float64Array(Math.max(1, this.n));
+    this.held = new Uint8Array(Math.max(1, this.n));
     this.q = new Float64Array(model.nq);
     this.best = new Float64Array(model.nq);
     // Reach: the segments after the first moving joint keep their lengths; prismatic travel adds at most its largest extent.
@@ -224,27 +226,48 @@ export class IkSolver {
         J[3 * n + col] += wo * zx; J[4 * n + col] += wo * zy; J[5 * n + col] += wo * zz;
       }
     }
-    // Normal equations (Jᵀ·J + λ·I)·dq = Jᵀ·e.
+    // Normal equations (Jᵀ·J + λ·I)·dq = Jᵀ·e over the free variables. A variable resting on a
+    // limit that the step pushes further out is held there and the step solved again without it,
+    // so the other joints take up the motion instead of it being lost to the projection.
     let energy = 0;
     for (let r = 0; r < rows; r++) energy += e[r] * e[r];
     const lambda = this.dampingGain * energy + this.dampingFloor;
-    const N = this.normal, g = this.step;
-    for (let a = 0; a < n; a++) {
-      let s = 0;
-      for (let r = 0; r < rows; r++) s += J[r * n + a] * e[r];
-      g[a] = s;
-      for (let b = 0; b <= a; b++) {
-        let sum = 0;
-        for (let r = 0; r < rows; r++) sum += J[r * n + a] * J[r * n + b];
-        N[a * n + b] = sum;
-        N[b * n + a] = sum;
+    const N = this.normal, g = this.step, held = this.held, lower = model.lowerLimit, upper = model.upperLimit;
+    held.fill(0);
+    for (let round = 0; round < 3; round++) {
+      for (let a = 0; a < n; a++) {
+        if (held[a] === 1) {
+          for (let b = 0; b < n; b++) N[a * n + b] = N[b * n + a] = 0;
+          N[a * n + a] = 1;
+          g[a] = 0;
+          continue;
+        }
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += J[r * n + a] * e[r];
+        g[a] = s;
+        for (let b = 0; b <= a; b++) {
+          let sum = 0;
+          if (held[b] === 0) for (let r = 0; r < rows; r++) sum += J[r * n + a] * J[r * n + b];
+          N[a * n + b] = sum;
+          N[b * n + a] = sum;
+        }
+        N[a * n + a] += lambda;
       }
-      N[a * n + a] += lambda;
+      if (!choleskyFactor(N, n)) return false;
+      choleskySolve(N, n, g);
+      let changed = false;
+      for (let a = 0; a < n; a++) {
+        if (held[a] === 1) continue;
+        const index = this.variables[a], value = q[index];
+        if ((value <= lower[index] && g[a] < 0) || (value >= upper[index] && g[a] > 0)) {
+          held[a] = 1;
+          changed = true;
+        }
+      }
+      if (!changed) break;
     }
-    if (!choleskyFactor(N, n)) return false;
-    choleskySolve(N, n, g);
-    const lower = model.lowerLimit, upper = model.upperLimit;
     for (let a = 0; a < n; a++) {
+      if (held[a] === 1) continue;
       const index = this.variables[a];
       let value = q[index] + g[a];
       if (value < lower[index]) value = lower[index];
