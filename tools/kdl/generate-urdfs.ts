@@ -87,19 +87,29 @@ function inertialXml(rand: Random, kind: 'full' | 'zero' | 'none'): string {
 interface Joint { name: string; type: string; parent: string; child: string; }
 
 /** One random robot: URDF text and the chain to check. */
-function randomRobot(seed: number, tree: boolean): { urdf: string; base: string; tip: string } {
+function randomRobot(seed: number, tree: boolean, quirks = false): { urdf: string; base: string; tip: string } {
   const rand = mulberry32(seed);
   const links: string[] = [];
   const joints: string[] = [];
   const jointList: Joint[] = [];
+  const mimics = new Set<string>();
   const addLink = (name: string, kind: 'full' | 'zero' | 'none') => links.push(`  <link name="${name}">${inertialXml(rand, kind)}\n  </link>`);
   const linkKind = (): 'full' | 'zero' | 'none' => (rand() < 0.12 ? 'zero' : rand() < 0.12 ? 'none' : 'full');
   const addJoint = (type: string, parent: string, child: string) => {
     const name = `j${jointList.length}_${type}`;
     jointList.push({ name, type, parent, child });
-    let xml = `  <joint name="${name}" type="${type}">\n    <parent link="${parent}"/><child link="${child}"/>\n` +
-      `    <origin xyz="${vec(randomXyz(rand))}" rpy="${vec(randomRpy(rand))}"/>`;
-    if (type !== 'fixed') xml += `\n    <axis xyz="${vec(randomAxis(rand))}"/>`;
+    // With quirks: <origin> or <axis> left out now and then (defaults: identity, axis 1 0 0), and
+    // moving joints that mimic an earlier moving joint of the chain (any type to any type).
+    const omitOrigin = quirks && rand() < 0.15, omitAxis = quirks && rand() < 0.2;
+    let xml = `  <joint name="${name}" type="${type}">\n    <parent link="${parent}"/><child link="${child}"/>` +
+      (omitOrigin ? '' : `\n    <origin xyz="${vec(randomXyz(rand))}" rpy="${vec(randomRpy(rand))}"/>`);
+    if (type !== 'fixed' && !omitAxis) xml += `\n    <axis xyz="${vec(randomAxis(rand))}"/>`;
+    const sources = jointList.filter((j) => j.type !== 'fixed' && j.name !== name && !mimics.has(j.name));
+    if (quirks && type !== 'fixed' && sources.length > 0 && rand() < 0.35) {
+      const source = pick(rand, sources).name;
+      mimics.add(name);
+      xml += `\n    <mimic joint="${source}" multiplier="${num(uniform(rand, -2, 2))}" offset="${num(uniform(rand, -0.5, 0.5))}"/>`;
+    }
     if (type === 'revolute') xml += `\n    <limit lower="-3" upper="3" effort="100" velocity="3"/>`;
     if (type === 'prismatic') xml += `\n    <limit lower="-0.5" upper="0.5" effort="100" velocity="1"/>`;
     joints.push(`${xml}\n  </joint>`);
@@ -181,6 +191,14 @@ function main(): void {
     const tree = k % 2 === 1;
     const { urdf, base, tip } = randomRobot(seed, tree);
     const file = `random-${tree ? 'tree' : 'chain'}-${seed}.urdf`;
+    writeFileSync(join(fixtures, file), urdf);
+    models.push({ name: file.replace('.urdf', ''), urdf: file, base, tip });
+  }
+  for (let k = 0; k < 6; k++) {
+    const seed = 2000 + k;
+    const tree = k % 2 === 1;
+    const { urdf, base, tip } = randomRobot(seed, tree, true);
+    const file = `random-mimic-${tree ? 'tree' : 'chain'}-${seed}.urdf`;
     writeFileSync(join(fixtures, file), urdf);
     models.push({ name: file.replace('.urdf', ''), urdf: file, base, tip });
   }

@@ -42,10 +42,6 @@ const names = fixtureNames();
  * (it.fails) until the cause is fixed, and then fail loudly so the entry is removed.
  */
 const knownDisagreements: Record<string, { checks: readonly string[]; cause: string }> = {
-  'zero-mass-inertia': {
-    checks: ['rnea', 'M', 'aba', 'cli'],
-    cause: 'robot/data.ts createData skips a link whose mass is 0 (`if (b < 0 || m === 0) continue`) and so drops its rotational inertia; KDL keeps RigidBodyInertia(0, c, I)',
-  },
   'quirks-mimic-source-outside': {
     checks: ['joints', 'fk', 'J', 'rnea', 'M', 'aba', 'ik', 'cli'],
     cause: 'robot/model.ts buildModel treats a mimic joint as following its source when the source joint\'s child is the base link, though the source joint is not in the model: it is then driven by q[0] of another joint',
