@@ -146,7 +146,7 @@ export function parseFrame(value: unknown): FrameResult {
     op = requireString(r, 'op');
     return { ok: true, frame: defined(readFrame(r, op)) };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = error instanceof ValidationError || error instanceof Error ? error.message : String(error);
     return { ok: false, error: op === undefined ? message : `${op}: ${message}`, id, op };
   }
 }
@@ -227,13 +227,21 @@ function readFrame(r: Record<string, unknown>, op: string): Frame {
 /** Parses JSON text into a validated frame; never throws. */
 export function parseFrameText(text: string): FrameResult {
   let value: unknown;
+  // Bad frames are common (fuzzers, broken clients): skip V8's stack capture for SyntaxError.
+  const errorWithStack = errorConstructor as { stackTraceLimit?: number };
+  const limit = errorWithStack.stackTraceLimit;
+  errorWithStack.stackTraceLimit = 0;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return { ok: false, error: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    errorWithStack.stackTraceLimit = limit;
   }
   return parseFrame(value);
 }
+
+const errorConstructor: unknown = Error;
 
 /** Puts a leading slash on a relative ROS name (`rosapi/topics` -> `/rosapi/topics`). */
 export function absoluteName(name: string): string {
