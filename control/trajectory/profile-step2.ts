@@ -63,7 +63,7 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
   list.count = 0;
   appendBrake(problem, list);
   let duration = total - problem.brakeDuration;
-  const timeTolerance = 1e-9 * (1 + total);
+  const timeTolerance = 1e-12 * (1 + total);
   if (duration < problem.timeVelocityChange) {
     if (duration < problem.timeVelocityChange - timeTolerance) return false;
     duration = problem.timeVelocityChange;
@@ -88,7 +88,8 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
   problem.evaluate(left);
   const eLeft = problem.dist + left * (duration - problem.time) - distance;
 
-  const tolerance = 1e-11 * (1 + Math.abs(distance) + Math.abs(problem.vMax - problem.vMin) * duration);
+  // Rounding of the distances compared, plus a sliver of the reachable span [eLeft, eRight].
+  const tolerance = 1e-12 * (Math.abs(distance) + (Math.abs(problem.v0) + Math.abs(problem.vf)) * duration) + 1e-9 * (eRight - eLeft) + 1e-300;
   if (eLeft > tolerance || eRight < -tolerance) return false;
 
   let from = left;

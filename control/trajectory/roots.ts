@@ -37,7 +37,7 @@ export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa:
   const rounding = 2e-15;
   let previous = Infinity;
   let bisectNext = false;
-  for (let iteration = 0; iteration < 200; iteration++) {
+  for (let iteration = 0; iteration < 2000; iteration++) {
     if (bisectNext || !(x > Math.min(low, high) && x < Math.max(low, high))) {
       x = 0.5 * (low + high);
       if (x === low || x === high) break;
