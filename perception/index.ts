@@ -3,3 +3,4 @@ export * from './joint-state-estimator.ts';
 export * from './imu-attitude.ts';
 export * from './wrench.ts';
 export * from './tf-publisher.ts';
+export * from './momentum-observer.ts';
