@@ -127,7 +127,8 @@ export function buildModel(source: string | UrdfRobot, options: ModelOptions = {
   }
 
   const nlinks = order.length;
-  const inModel = new Set(order);
+  // A joint is in the model when its child is a link below the base (the base's own parent joint is not).
+  const inModel = new Set(order.slice(1));
   // Independent joints in link order; a mimic joint whose source is outside the model becomes independent.
   const movingJoints = order.slice(1).map((name) => jointByChild.get(name)!).filter((j) => j.type !== 'fixed');
   const independent = movingJoints.filter((j) => !j.mimic || !inModel.has(urdf.joints.find((s) => s.name === j.mimic!.joint)!.child));

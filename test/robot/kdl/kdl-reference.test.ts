@@ -42,10 +42,6 @@ const names = fixtureNames();
  * (it.fails) until the cause is fixed, and then fail loudly so the entry is removed.
  */
 const knownDisagreements: Record<string, { checks: readonly string[]; cause: string }> = {
-  'quirks-mimic-source-outside': {
-    checks: ['joints', 'fk', 'J', 'rnea', 'M', 'aba', 'ik', 'cli'],
-    cause: 'robot/model.ts buildModel treats a mimic joint as following its source when the source joint\'s child is the base link, though the source joint is not in the model: it is then driven by q[0] of another joint',
-  },
 };
 const check = (name: string, what: string) => (knownDisagreements[name]?.checks.includes(what) ? it.fails : it);
 // Known disagreements  stay out of the figures.
