@@ -11,11 +11,15 @@ import { addTransformedInertia, bodyTransforms, standardGravity } from './dynami
 export { aba } from './dynamics-aba.ts';
 export { standardGravity } from './dynamics-bodies.ts';
 
+const noGravity = new Float64Array(3);
+
 /** RNEA core: out (nv) <- generalised forces for q, v, a under gravity (gx, gy, gz), rigid bodies only. @realtime */
 function rneaInto(
   model: RobotModel, data: RobotData, q: ArrayLike<number>, v: ArrayLike<number>, a: ArrayLike<number>,
-  gx: number, gy: number, gz: number, out: Float64Array,
+  gravity: ArrayLike<number>, out: Float64Array,
 ): void {
+  // Gravity comes as an array: doubles passed as arguments to a call that is not inlined would be boxed.
+  const gx = gravity[0], gy = gravity[1], gz = gravity[2];
   bodyTransforms(model, data, q);
   const nb = data.nb, X = data.bodyX, V = data.bodyV, A = data.bodyA, F = data.bodyF, I = data.bodyInertia;
   out.fill(0, 0, model.nv);
@@ -96,7 +100,7 @@ export function rnea(
   gravity: ArrayLike<number> = standardGravity,
 ): Float64Array {
   const tau = data.tau;
-  rneaInto(model, data, q, v, a, gravity[0], gravity[1], gravity[2], tau);
+  rneaInto(model, data, q, v, a, gravity, tau);
   const armature = model.armature;
   for (let k = 0; k < model.nv; k++) tau[k] += armature[k] * a[k];
   return tau;
@@ -104,19 +108,19 @@ export function rnea(
 
 /** Gravity torques -> data.g (nv): the torques that hold q still under `gravity`. @realtime */
 export function gravityTorques(model: RobotModel, data: RobotData, q: ArrayLike<number>, gravity: ArrayLike<number> = standardGravity): Float64Array {
-  rneaInto(model, data, q, data.zero, data.zero, gravity[0], gravity[1], gravity[2], data.g);
+  rneaInto(model, data, q, data.zero, data.zero, gravity, data.g);
   return data.g;
 }
 
 /** Coriolis and centrifugal torques -> data.c (nv): C(q, v)·v. @realtime */
 export function coriolis(model: RobotModel, data: RobotData, q: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
-  rneaInto(model, data, q, v, data.zero, 0, 0, 0, data.c);
+  rneaInto(model, data, q, v, data.zero, noGravity, data.c);
   return data.c;
 }
 
 /** Bias forces C(q, v)·v + g(q) -> out (nv), without writing data.tau / data.c / data.g. @realtime */
 export function biasForces(model: RobotModel, data: RobotData, q: ArrayLike<number>, v: ArrayLike<number>, gravity: ArrayLike<number>, out: Float64Array): Float64Array {
-  rneaInto(model, data, q, v, data.zero, gravity[0], gravity[1], gravity[2], out);
+  rneaInto(model, data, q, v, data.zero, gravity, out);
   return out;
 }
 
