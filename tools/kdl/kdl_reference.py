@@ -10,6 +10,8 @@ conventions of kdl_parser (written here from its documented behaviour, not copie
 getChain(base, tip), and for 20 seeded random (q, qd, qdd, tau) writes to fixtures/<name>.json:
   fk     tip pose (ChainFkSolverPos_recursive): p (3), R (3x3, row-major)
   J      6 x n (ChainJntToJacSolver): rows vx vy vz wx wy wz, reference point at the tip, base frame
+  twist  6 (ChainFkSolverVel_recursive): tip origin velocity then angular velocity, base frame
+  J_body 6 x n: J with changeBase(R_tipᵀ), i.e. both halves in tip axes (reference point still the tip)
   rnea   n (ChainIdSolver_RNE, gravity [0, 0, -9.81], no external wrenches)
   M      n x n (ChainDynParam.JntToMass)
   coriolis, gravity   n each: ChainDynParam.JntToCoriolis (C(q, qd)·qd) and JntToGravity
@@ -209,6 +211,7 @@ def compute_model(entry):
 
     grav = kdl.Vector(*GRAVITY)
     fk = kdl.ChainFkSolverPos_recursive(chain)
+    fk_vel = kdl.ChainFkSolverVel_recursive(chain)
     jac_solver = kdl.ChainJntToJacSolver(chain)
     id_solver = kdl.ChainIdSolver_RNE(chain, grav)
     dyn = kdl.ChainDynParam(chain, grav)
@@ -241,6 +244,13 @@ def compute_model(entry):
         grv = kdl.JntArray(n_full)
         assert dyn.JntToGravity(kq, grv) >= 0
 
+        # Tip twist (origin velocity, angular velocity; base frame) and the Jacobian in tip axes.
+        frame_vel = kdl.FrameVel()
+        assert fk_vel.JntToCart(kdl.JntArrayVel(kq, kqd), frame_vel) >= 0
+        twist = frame_vel.deriv()
+        jac_body = kdl.Jacobian(n_full)
+        assert jac_solver.JntToJac(kq, jac_body) >= 0
+        jac_body.changeBase(frame.M.Inverse())
         J_full = [[jac[i, j] for j in range(n_full)] for i in range(6)]
         M_full = [[mass[i, j] for j in range(n_full)] for i in range(n_full)]
         rnea_full = [tau_rne[i] for i in range(n_full)]
@@ -264,6 +274,8 @@ def compute_model(entry):
             'rnea': project(rnea_full),
             'M': M,
             'aba': qdd_fd,
+            'twist': [twist.vel[i] for i in range(3)] + [twist.rot[i] for i in range(3)],
+            'J_body': [[sum(jac_body[i, r] * G[r][k] for r in range(n_full)) for k in range(n)] for i in range(6)],
             'coriolis': project([cor[i] for i in range(n_full)]),
             'gravity': project([grv[i] for i in range(n_full)]),
         }

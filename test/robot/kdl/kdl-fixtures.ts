@@ -16,6 +16,10 @@ export interface KdlSample {
   fk: { p: number[]; R: number[][] };
   /** 6 x n, rows vx vy vz wx wy wz, tip origin, base frame. */
   J: number[][];
+  /** Tip twist for (q, qd) (ChainFkSolverVel_recursive): origin velocity then angular velocity, base frame. */
+  twist: number[];
+  /** J with both halves in tip axes (changeBase(R_tipᵀ)), reference point at the tip. */
+  JBody: number[][];
   /** Inverse dynamics for (q, qd, qdd), gravity [0, 0, -9.81]. */
   rnea: number[];
   /** n x n joint-space mass matrix. */
@@ -99,6 +103,8 @@ export function loadFixture(name: string): KdlFixture {
       tau: numbers(s.tau, `${at}.tau`, n),
       fk: { p: numbers(fk.p, `${at}.fk.p`, 3), R: matrix(fk.R, `${at}.fk.R`, 3, 3) },
       J: matrix(s.J, `${at}.J`, 6, n),
+      twist: numbers(s.twist, `${at}.twist`, 6),
+      JBody: matrix(s.J_body, `${at}.J_body`, 6, n),
       rnea: numbers(s.rnea, `${at}.rnea`, n),
       M: matrix(s.M, `${at}.M`, n, n),
       aba: numbers(s.aba, `${at}.aba`, n),

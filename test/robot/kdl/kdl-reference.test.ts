@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../robot/model.ts';
 import { createData } from '../../../robot/data.ts';
-import { forwardKinematics, jacobian, linkPose } from '../../../robot/kinematics.ts';
+import { bodyJacobian, forwardKinematics, jacobian, linkPose, linkVelocity } from '../../../robot/kinematics.ts';
 import { createIkSolver } from '../../../robot/ik.ts';
 import { aba, coriolis, crba, gravityTorques, rnea } from '../../../robot/dynamics.ts';
 import { fixtureNames, fixtureUrdf, fixturesDir, loadFixture, relativeError, type KdlFixture } from './kdl-fixtures.ts';
@@ -21,8 +21,8 @@ const kinematicsTolerance = 1e-9;
 const dynamicsTolerance = 1e-7;
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-type Quantity = 'fk' | 'J' | 'rnea' | 'M' | 'aba' | 'coriolis' | 'gravity';
-const worst: Record<string, Record<Quantity, number>> = { library: { fk: 0, J: 0, rnea: 0, M: 0, aba: 0, coriolis: 0, gravity: 0 }, cli: { fk: 0, J: 0, rnea: 0, M: 0, aba: 0, coriolis: 0, gravity: 0 } };
+type Quantity = 'fk' | 'J' | 'JBody' | 'twist' | 'rnea' | 'M' | 'aba' | 'coriolis' | 'gravity';
+const worst: Record<string, Record<Quantity, number>> = { library: { fk: 0, J: 0, JBody: 0, twist: 0, rnea: 0, M: 0, aba: 0, coriolis: 0, gravity: 0 }, cli: { fk: 0, J: 0, JBody: 0, twist: 0, rnea: 0, M: 0, aba: 0, coriolis: 0, gravity: 0 } };
 
 
 const flatten = (rows: number[][]) => rows.flat();
@@ -76,6 +76,24 @@ describe.each(names)('KDL reference %s (robot/ library)', (name) => {
       const error = relativeError(jacobian(model, data, s.q, model.tip), flatten(s.J));
       note('library', 'J', error, name);
       expect(error, `sample ${k}, q = ${s.q}`).toBeLessThan(kinematicsTolerance);
+    });
+  });
+
+  check(name, 'J')('bodyJacobian matches the KDL Jacobian turned into tip axes (changeBase)', () => {
+    const out = new Float64Array(6 * model.nv);
+    fixture.samples.forEach((s, k) => {
+      const error = relativeError(bodyJacobian(model, data, s.q, model.tip, out), flatten(s.JBody));
+      note('library', 'JBody', error, name);
+      expect(error, `sample ${k}, q = ${s.q}`).toBeLessThan(kinematicsTolerance);
+    });
+  });
+
+  check(name, 'J')('linkVelocity of the tip matches ChainFkSolverVel_recursive', () => {
+    const out6 = new Float64Array(6);
+    fixture.samples.forEach((s, k) => {
+      const error = relativeError(linkVelocity(model, data, s.q, s.qd, model.tip, out6), s.twist);
+      note('library', 'twist', error, name);
+      expect(error, `sample ${k}, q = ${s.q}, qd = ${s.qd}`).toBeLessThan(kinematicsTolerance);
     });
   });
 
