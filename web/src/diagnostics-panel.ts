@@ -21,11 +21,15 @@ const LEVEL_NAMES = ['OK', 'WARN', 'ERROR', 'STALE'];
 
 function numberIn(text: string): number {
   const match = /-?\d+(\.\d+)?(e-?\d+)?/i.exec(text);
-  if (!match) return Number.NaN;
-  let value = Number(match[0]);
-  if (/\bus\b|µs/.test(text)) value /= 1000;
-  else if (/\bs\b/.test(text) && !/ms/.test(text)) value *= 1000;
-  return value;
+  return match ? Number(match[0]) : Number.NaN;
+}
+
+/** A duration in ms from a value and its key: the unit is taken from the key suffix (`_us`, `_ms`, `_s`) or the value text. */
+function durationMs(key: string, value: string): number {
+  const x = numberIn(value);
+  const unit = /(?:_|\b)(us|µs|ms|s)$/i.exec(key.trim())?.[1] ?? /(us|µs|ms|s)\s*$/i.exec(value.trim())?.[1] ?? 'ms';
+  const u = unit.toLowerCase();
+  return u === 'us' || u === 'µs' ? x / 1000 : u === 's' ? x * 1000 : x;
 }
 
 /**
@@ -43,7 +47,8 @@ export function summarizeDiagnostics(status: DiagnosticEntry[], model: RobotMode
     let joint = model ? model.jointNames.findIndex((n) => n === entry.name || n === entry.hardwareId || lowerName.endsWith(`/${n.toLowerCase()}`)) : -1;
     for (const { key, value } of entry.values) {
       const lowerKey = key.toLowerCase();
-      if ((lowerKey.includes('jitter') || lowerKey.includes('lateness p99')) && !Number.isFinite(summary.jitterMs)) summary.jitterMs = numberIn(`${value} ${key}`);
+      const isJitter = lowerKey.includes('jitter') || /lateness[ _]p99/.test(lowerKey);
+      if (isJitter && !Number.isFinite(summary.jitterMs)) summary.jitterMs = durationMs(lowerKey, value);
       if (lowerKey.includes('estop') || lowerKey.includes('e-stop') || lowerKey === 'safety state' || lowerKey === 'state') {
         const v = value.toLowerCase();
         if (v === 'true' || v.includes('e-stop') || v.includes('estop') || v === 'latched') summary.estop = true;

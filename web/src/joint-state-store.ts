@@ -1,6 +1,7 @@
 // Preallocated joint arrays the page copies /joint_states (or a controller state) into. Copying
 // validates each element from unknown and allocates nothing unless the message's joint name list
 // changes (then the name -> index map is rebuilt once).
+import { timeToSeconds } from '../../bridge/message-build.ts';
 
 /** Joint values in model order (length nq) plus arrival bookkeeping. */
 export interface JointStateStore {
@@ -15,6 +16,8 @@ export interface JointStateStore {
   sequence: number;
   /** performance.now() (ms) when the last message arrived. */
   receivedAt: number;
+  /** Header stamp (s) of the last message; NaN when it carried none (or zero). */
+  stamp: number;
   /** Rejected messages and the last reason (for the diagnostics panel). */
   rejected: number;
   lastError: string;
@@ -32,6 +35,7 @@ export function createJointStateStore(jointNames: readonly string[]): JointState
     mappedNames: [],
     sequence: 0,
     receivedAt: Number.NaN,
+    stamp: Number.NaN,
     rejected: 0,
     lastError: '',
   };
@@ -96,6 +100,9 @@ export function ingestJointState(store: JointStateStore, message: unknown, now: 
   }
   store.sequence++;
   store.receivedAt = now;
+  const header = m.header;
+  const stamp = typeof header === 'object' && header !== null ? timeToSeconds((header as Record<string, unknown>).stamp) : Number.NaN;
+  store.stamp = stamp > 0 ? stamp : Number.NaN;
   return true;
 }
 
@@ -108,6 +115,8 @@ export interface ControllerStateStore {
   mappedNames: string[];
   sequence: number;
   receivedAt: number;
+  /** Header stamp (s) of the last message, NaN when none. */
+  stamp: number;
 }
 
 /** A store for control_msgs/JointTrajectoryControllerState positions. */
@@ -120,6 +129,7 @@ export function createControllerStateStore(nq: number): ControllerStateStore {
     mappedNames: [],
     sequence: 0,
     receivedAt: Number.NaN,
+    stamp: Number.NaN,
   };
 }
 
@@ -157,5 +167,8 @@ export function ingestControllerState(store: ControllerStateStore, jointNames: r
   }
   store.sequence++;
   store.receivedAt = now;
+  const header = m.header;
+  const stamp = typeof header === 'object' && header !== null ? timeToSeconds((header as Record<string, unknown>).stamp) : Number.NaN;
+  store.stamp = stamp > 0 ? stamp : Number.NaN;
   return true;
 }

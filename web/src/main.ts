@@ -73,6 +73,7 @@ async function start(): Promise<void> {
   let rateWindowStart = performance.now();
   let rateWindowCount = 0;
   let rate = Number.NaN;
+  let plotNow = 0; // time (s) of the newest plotted sample: the plot's right edge
 
   // Banner for operator-facing messages.
   const banner = byId('banner');
@@ -196,7 +197,9 @@ async function start(): Promise<void> {
     }
     const controllerFresh = arrived - r.controller.receivedAt < 500;
     if (!controllerFresh) {
-      const t = arrived / 1000;
+      // Bucket by the sender's stamp: arrival times bunch up whenever the main thread was busy.
+      const t = Number.isFinite(r.state.stamp) ? r.state.stamp : arrived / 1000;
+      plotNow = t;
       for (let k = 0; k < r.model.nq; k++) {
         const reference = r.teleop.target[k];
         const feedback = r.state.position[k];
@@ -210,7 +213,8 @@ async function start(): Promise<void> {
     const r = robot;
     const arrived = performance.now();
     if (!r || !ingestControllerState(r.controller, r.model.jointNames, message, arrived)) return;
-    const t = arrived / 1000;
+    const t = Number.isFinite(r.controller.stamp) ? r.controller.stamp : arrived / 1000;
+    plotNow = t;
     for (let k = 0; k < r.model.nq; k++) r.history.sample(t, k, r.controller.reference[k], r.controller.feedback[k], r.controller.error[k]);
   });
   connection.subscribe(TOPICS.imu, 'sensor_msgs/Imu', (message) => ingestImu(sensors, message, performance.now()), { throttleMs: 20 });
@@ -336,7 +340,7 @@ async function start(): Promise<void> {
       if (plot.chart && now - lastPlot > 100) {
         lastPlot = now;
         const k = Math.max(0, Math.min(r.model.nq - 1, Number(plotSelect.value) || 0));
-        plot.chart.redraw(k, now / 1000, r.model.linkJointType[r.model.jointLink[k]] === 2 ? 'm' : 'deg');
+        plot.chart.redraw(k, plotNow, r.model.linkJointType[r.model.jointLink[k]] === 2 ? 'm' : 'deg');
         byId('plot-source').textContent = controllerFresh ? 'from the controller state' : 'feedback from /joint_states, reference = slider target';
       }
     }

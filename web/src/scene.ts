@@ -14,14 +14,57 @@ export interface Viewer {
   readonly rosRoot: THREE.Group;
   /** Renders one frame (resizing first when the canvas size changed). */
   render(): void;
+  /** Whether WebGL runs on a software rasterizer, and the pixel ratio in use. */
+  readonly software: boolean;
+  readonly pixelRatio: number;
   /** Points the camera at a box in three.js world coordinates (e.g. Box3.setFromObject(robot)). */
   frame(box: THREE.Box3): void;
 }
 
+/** True when WebGL runs on a software rasterizer (SwiftShader, llvmpipe): every pixel costs main-thread time. */
+export function softwareRenderer(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return true;
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software|basic render/i.test(name);
+}
+
+/**
+ * Dynamic resolution: lowers the pixel ratio while frames come slower than 30 Hz and raises it back
+ * above 50 Hz (checked once a second), so a slow GPU or a software rasterizer keeps the page responsive.
+ */
+function createResolutionGovernor(renderer: THREE.WebGLRenderer, maxRatio: number, minRatio: number) {
+  let ratio = maxRatio;
+  let windowStart = performance.now();
+  let frames = 0;
+  return {
+    get ratio() {
+      return ratio;
+    },
+    frame(now: number) {
+      frames++;
+      if (now - windowStart < 1000) return;
+      const fps = (frames * 1000) / (now - windowStart);
+      windowStart = now;
+      frames = 0;
+      const next = fps < 30 ? Math.max(minRatio, ratio * 0.75) : fps > 50 ? Math.min(maxRatio, ratio * 1.15) : ratio;
+      if (Math.abs(next - ratio) > 1e-3) {
+        ratio = next;
+        renderer.setPixelRatio(ratio);
+      }
+    },
+  };
+}
+
 /** Creates the viewer inside `container`. */
 export function createViewer(container: HTMLElement): Viewer {
-  const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
-  renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+  const software = softwareRenderer();
+  const renderer = new THREE.WebGLRenderer({ antialias: !software, preserveDrawingBuffer: true });
+  const maxRatio = Math.min(window.devicePixelRatio, 2);
+  renderer.setPixelRatio(software ? Math.min(maxRatio, 0.75) : maxRatio);
+  const governor = createResolutionGovernor(renderer, renderer.getPixelRatio(), 0.35);
   renderer.outputColorSpace = THREE.SRGBColorSpace;
   renderer.setClearColor(0x161b22);
   container.appendChild(renderer.domElement);
@@ -55,10 +98,13 @@ export function createViewer(container: HTMLElement): Viewer {
 
   let width = 0;
   let height = 0;
+  let ratio = renderer.getPixelRatio();
   const render = () => {
     const w = container.clientWidth;
     const h = container.clientHeight;
-    if (w !== width || h !== height) {
+    governor.frame(performance.now());
+    if (w !== width || h !== height || ratio !== governor.ratio) {
+      ratio = governor.ratio;
       width = w;
       height = h;
       renderer.setSize(w, h, false);
@@ -82,5 +128,10 @@ export function createViewer(container: HTMLElement): Viewer {
     scene.fog = new THREE.Fog(0x161b22, distance * 3, distance * 8);
   };
 
-  return { renderer, scene, camera, controls, rosRoot, render, frame };
+  return {
+    renderer, scene, camera, controls, rosRoot, render, frame, software,
+    get pixelRatio() {
+      return governor.ratio;
+    },
+  };
 }
