@@ -1,0 +1,35 @@
+// `embodied view [--url ws://HOST:9090] [--port 8080] [--host 127.0.0.1] [--robot FILE] [--dialect ros2]`:
+// serves the web page against any rosbridge server (a real robot's or ours) until Ctrl-C.
+import type { Command } from 'commander';
+import { startWebServer } from '../web-server.ts';
+
+/** Adds the `view` subcommand. */
+export function register(program: Command): void {
+  program
+    .command('view')
+    .description('serve the web page (viewer, teleop, tuning) for a rosbridge server')
+    .option('--url <ws-url>', 'rosbridge server URL', 'ws://127.0.0.1:9090')
+    .option('--host <host>', 'interface for the page server', '127.0.0.1')
+    .option('--port <port>', 'port for the page server', '8080')
+    .option('--robot <file>', 'URDF file to show (default: the /robot_description topic)')
+    .option('--dialect <ros1|ros2>', 'ROS dialect of the server', 'ros2')
+    .action(async (flags: { url: string; host: string; port: string; robot?: string; dialect: string }) => {
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port = "${flags.port}", expected an integer 0..65535`);
+      if (flags.dialect !== 'ros1' && flags.dialect !== 'ros2') throw new Error(`--dialect = "${flags.dialect}", expected ros1 or ros2`);
+      const server = await startWebServer({
+        host: flags.host, port, rosbridgeUrl: flags.url, robotFile: flags.robot, dialect: flags.dialect,
+        log: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`embodied view: ${server.url} (rosbridge ${flags.url}); Ctrl-C stops\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void server.close().then(resolve);
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    });
+}
