@@ -12,6 +12,7 @@ import type { Dialect } from './message-build.ts';
 import { dialectTypeName, messageSchema } from './message-schema.ts';
 import { validateMessage } from './message-validate.ts';
 import { TopicStats } from './topic-stats.ts';
+import { fastCborTransportFactory } from './cbor-transport.ts';
 
 /** Client settings. */
 export interface ClientOptions {
@@ -29,6 +30,8 @@ export interface ClientOptions {
   validate?: boolean;
   /** Clock in seconds for message ages; default performance.now()/1000. */
   clock?: () => number;
+  /** roslib transport factory; default roslib's WebSocket transport with cbor-x decoding. */
+  transportFactory?: ConstructorParameters<typeof Ros>[0] extends infer O ? (O extends { transportFactory?: infer F } ? F : never) : never;
 }
 
 interface TopicRecord { type: string; topic: Topic; handlers: Set<MessageHandler>; stats: TopicStats }
@@ -53,7 +56,7 @@ export class RosbridgeClient implements Bus {
   connections = 0;
 
   constructor(private readonly options: ClientOptions) {
-    this.ros = new Ros({});
+    this.ros = new Ros({ transportFactory: options.transportFactory ?? fastCborTransportFactory });
     this.dialectInUse = options.dialect === 'ros1' ? 'ros1' : 'ros2';
     this.clock = options.clock ?? (() => performance.now() / 1000);
     this.delayMs = this.reconnectSettings().initialMs;

@@ -14,3 +14,4 @@ export { RosbridgeClient, type ClientOptions } from './client.ts';
 export { TopicStats } from './topic-stats.ts';
 export { JointStateReader, ImuReader, WrenchReader, SimClockReader } from './adapter-state.ts';
 export { ForwardCommandWriter, TrajectoryCommandWriter, DEFAULT_FORWARD_TOPICS, type ForwardTopics, type WriteStatus } from './adapter-commands.ts';
+export { fastCborTransportFactory } from './cbor-transport.ts';
