@@ -1,0 +1,153 @@
+// The arithmetic of one drive sub-step, in phases that take no computed double arguments, return
+// nothing and pass values through DriveState (sub-step inputs in state.jointPosition,
+// state.jointVelocity, state.subStep). Why: V8 boxes a double passed to or returned from a call it
+// does not inline (a heap allocation per call), and a sub-step calls more code than its inlining
+// budget holds. So the formulas of reducer.ts / friction.ts / servo-motor.ts are written out here
+// once more; the tests check this kernel against those helpers (stiffness, efficiency, stall, no-load).
+import type { DriveOutput, DriveSet, DriveState, FrictionSet } from './drive-set.ts';
+
+/** Friction at the imposed velocity velocities[joint] over h = steps[joint] (LuGre or regularized Stribeck + viscous) -> into[joint]. @realtime */
+export function frictionPhase(f: FrictionSet, joint: number, bristle: Float64Array, velocities: Float64Array, steps: Float64Array, into: Float64Array): void {
+  const v = velocities[joint];
+  const h = steps[joint];
+  const speed = v < 0 ? -v : v;
+  const ratio = speed / f.stribeckVelocity[joint];
+  const coulomb = f.coulomb[joint];
+  const magnitude = coulomb + (f.breakaway[joint] - coulomb) * Math.exp(-ratio * ratio);
+  if (f.lugre[joint] === 1) {
+    const sigma0 = f.sigma0[joint];
+    const z = bristle[joint];
+    const next = magnitude > 0 ? (z + h * v) / (1 + (h * sigma0 * speed) / magnitude) : 0;
+    bristle[joint] = next;
+    into[joint] = sigma0 * next + f.sigma1[joint] * ((next - z) / h) + f.viscous[joint] * v;
+    return;
+  }
+  const eps = f.smoothingVelocity[joint];
+  const sign = speed >= eps ? (v > 0 ? 1 : -1) : v / eps;
+  into[joint] = magnitude * sign + f.viscous[joint] * v;
+}
+
+/** Winding current and temperature over the sub-step at state.voltage and state.motorVelocity; energies into out. @realtime */
+export function electricalPhase(set: DriveSet, state: DriveState, joint: number, out: DriveOutput): void {
+  const h = state.subStep[joint];
+  const omega = state.motorVelocity[joint];
+  const voltage = state.voltage[joint];
+  const temperature = state.temperature[joint];
+  const resistance = set.resistance[joint] * (1 + set.temperatureCoefficient[joint] * (temperature - set.referenceTemperature[joint]));
+  const L = set.inductance[joint];
+  const drive = voltage - set.backEmfConstant[joint] * omega;
+  const current = L === 0 ? drive / resistance : (L * state.current[joint] + h * drive) / (L + h * resistance);
+  state.current[joint] = current;
+  const copper = resistance * current * current;
+  out.electricalEnergy += voltage * current * h;
+  out.copperLoss += copper * h;
+  const C = set.thermalCapacity[joint];
+  if (C !== 0) {
+    const Rth = set.thermalResistance[joint];
+    state.temperature[joint] = (C * temperature + h * (copper + set.ambientTemperature[joint] / Rth)) / (C + h / Rth);
+  }
+}
+
+/** Kinematic error (rad, joint side) at state.motorAngle -> state.kinematicError. @realtime */
+export function kinematicErrorPhase(set: DriveSet, state: DriveState, joint: number): void {
+  const motorAngle = state.motorAngle[joint];
+  let error = 0;
+  const base = 4 * joint;
+  for (let k = 0; k < 4; k++) {
+    const amplitude = set.errorAmplitude[base + k];
+    if (amplitude !== 0) error += amplitude * Math.sin(set.errorOrder[base + k] * motorAngle + set.errorPhase[base + k]);
+  }
+  state.kinematicError[joint] = error;
+}
+
+/** Rigid reducer (motor already slaved to the joint): mesh torque (joint side) -> state.meshTorque. Call after electricalPhase. @realtime */
+export function rigidPhase(set: DriveSet, state: DriveState, joint: number, out: DriveOutput): void {
+  const N = set.ratio[joint];
+  const v = state.jointVelocity[joint];
+  const h = state.subStep[joint];
+  const omega = state.motorVelocity[joint];
+  const f = set.motorFriction;
+  const bristle = state.motorBristle[joint];
+  frictionPhase(f, joint, state.motorBristle, state.motorVelocity, state.subStep, state.motorFrictionTorque);
+  const friction = state.motorFrictionTorque[joint];
+  const input = set.torqueConstant[joint] * state.current[joint] - friction;
+  const x = (input >= 0 ? omega : -omega) / set.efficiencyBand[joint];
+  const share = x <= -1 ? 0 : x >= 1 ? 1 : 0.5 + 0.5 * x;
+  const back = 1 / set.backEfficiency[joint];
+  const mesh = N * input * (back + share * (set.forwardEfficiency[joint] - back));
+  state.meshTorque[joint] = mesh;
+  const after = state.motorBristle[joint];
+  out.motorFrictionLoss += friction * omega * h - 0.5 * (after * after - bristle * bristle) * f.sigma0[joint];
+  out.gearLoss += (input * omega - mesh * v) * h;
+}
+
+/**
+ * Compliant reducer: mesh torque from the deflection (backlash dead zone, K1/K2/K3 spring, damping,
+ * Dahl hysteresis) into state.meshTorque, then the rotor advanced over h (semi-implicit Euler,
+ * implicit stick friction) against the reflected torque. Call after kinematicErrorPhase and
+ * electricalPhase. @realtime
+ */
+export function compliantPhase(set: DriveSet, state: DriveState, joint: number, out: DriveOutput): void {
+  const q = state.jointPosition[joint];
+  const v = state.jointVelocity[joint];
+  const h = state.subStep[joint];
+  const error = state.kinematicError[joint];
+  const N = set.ratio[joint];
+  const omega = state.motorVelocity[joint];
+  const angle = state.motorAngle[joint];
+  const deflection = (angle - set.offset[joint]) / N - error - q;
+  const b = set.backlash[joint];
+  const engaged = deflection > b ? deflection - b : deflection < -b ? deflection + b : 0;
+  const rate = omega / N - v;
+  const K1 = set.stiffness1[joint];
+  const previousHysteresis = state.hysteresis[joint];
+  const limit = set.hysteresisTorque[joint];
+  let hysteresis = 0;
+  if (engaged !== 0 && limit > 0) hysteresis = (previousHysteresis + h * K1 * rate) / (1 + (h * K1 * (rate < 0 ? -rate : rate)) / limit);
+  state.hysteresis[joint] = hysteresis;
+  const x = engaged < 0 ? -engaged : engaged;
+  const d1 = set.breakDeflection1[joint];
+  const d2 = set.breakDeflection2[joint];
+  let spring = x <= d1 ? K1 * x : x <= d2 ? set.breakTorque1[joint] + set.stiffness2[joint] * (x - d1) : set.breakTorque2[joint] + set.stiffness3[joint] * (x - d2);
+  if (engaged < 0) spring = -spring;
+  let mesh = 0;
+  if (engaged !== 0) {
+    mesh = spring + set.meshDamping[joint] * rate + hysteresis;
+    // The teeth can push, not pull: damping never reverses the contact force.
+    if ((engaged > 0 && mesh < 0) || (engaged < 0 && mesh > 0)) mesh = 0;
+  }
+  state.meshTorque[joint] = mesh;
+  const ideal = mesh / N;
+  const s = (ideal >= 0 ? omega : -omega) / set.efficiencyBand[joint];
+  const share = s <= -1 ? 0 : s >= 1 ? 1 : 0.5 + 0.5 * s;
+  const backEfficiency = set.backEfficiency[joint];
+  const reflected = ideal * (backEfficiency + share * (1 / set.forwardEfficiency[joint] - backEfficiency));
+  const inertia = set.rotorInertia[joint];
+  const driving = set.torqueConstant[joint] * state.current[joint] - reflected;
+  const f = set.motorFriction;
+  let next: number;
+  if (f.lugre[joint] === 1) {
+    const bristle = state.motorBristle[joint];
+    frictionPhase(f, joint, state.motorBristle, state.motorVelocity, state.subStep, state.motorFrictionTorque);
+    next = omega + (h * (driving - state.motorFrictionTorque[joint])) / inertia;
+    const after = state.motorBristle[joint];
+    out.motorFrictionLoss -= 0.5 * (after * after - bristle * bristle) * f.sigma0[joint];
+  } else {
+    // Viscous exactly, Coulomb/Stribeck as a stick: stops and stays stopped while |torque| ≤ breakaway.
+    const damped = inertia + h * f.viscous[joint];
+    const free = (inertia * omega + h * driving) / damped;
+    const speed = omega < 0 ? -omega : omega;
+    const ratio = speed / f.stribeckVelocity[joint];
+    const coulomb = f.coulomb[joint];
+    const magnitude = omega === 0 ? f.breakaway[joint] : coulomb + (f.breakaway[joint] - coulomb) * Math.exp(-ratio * ratio);
+    const stop = (h * magnitude) / damped;
+    next = free <= stop && free >= -stop ? 0 : free > 0 ? free - stop : free + stop;
+    state.motorFrictionTorque[joint] = driving - (inertia * (next - omega)) / h;
+  }
+  state.motorVelocity[joint] = next;
+  state.motorAngle[joint] = angle + h * next;
+  out.motorFrictionLoss += state.motorFrictionTorque[joint] * next * h;
+  out.gearLoss += (reflected - ideal) * next * h;
+  const dahlChange = limit > 0 ? (0.5 * (hysteresis * hysteresis - previousHysteresis * previousHysteresis)) / K1 : 0;
+  out.meshLoss += (mesh - spring) * (next / N - v) * h - dahlChange;
+}
