@@ -3,3 +3,8 @@ export * from './urdf.ts';
 export * from './model.ts';
 export * from './ports.ts';
 export * from './robots/index.ts';
+export * from './se3.ts';
+export * from './data.ts';
+export * from './kinematics.ts';
+export * from './dynamics.ts';
+export * from './ik.ts';
