@@ -1,0 +1,46 @@
+// A physics step (dynamics, actuators, forces, sensors with noise and delay) allocates nothing.
+import { describe, expect, it } from 'vitest';
+import { loadRobot } from '../../cli/load-robot.ts';
+import { ActuatorMode } from '../../sim/actuators.ts';
+import { createPlant } from '../../sim/plant.ts';
+import { heapGrowth } from './heap-growth.ts';
+
+describe('plant allocation', () => {
+  it('the measurement sees a deliberately allocating step (positive control)', () => {
+    const sink: number[][] = [];
+    const growth = heapGrowth(() => {
+      sink.length = 0;
+      sink.push([1, 2, 3]);
+    }, 1e5);
+    expect(growth).toBeGreaterThan(1e6);
+  });
+
+  for (const integrator of ['semi-implicit-euler', 'rk4'] as const) {
+    it(`steps 1e5 times with ${integrator}, sensors, forces and payload without heap growth`, () => {
+      const { model } = loadRobot('ur5e');
+      const plant = createPlant(model, {
+        integrator,
+        sensors: {
+          seed: 3,
+          encoder: { countsPerRevolution: 1 << 17, noise: 1e-5, delay: 0.002 },
+          velocity: { noise: 1e-3 },
+          gyro: { rate: 500, noise: 1e-3, bias: 0.01 },
+          accelerometer: { rate: 500, noise: 0.05 },
+          forceTorque: { rate: 250, noise: 0.1, delay: 0.004 },
+        },
+      });
+      plant.setPayload({ mass: 1, com: [0, 0, 0.05] });
+      plant.forces.link[0] = model.tip;
+      plant.forces.force[2] = -5;
+      plant.command.mode.fill(ActuatorMode.position);
+      let i = 0;
+      const growth = heapGrowth(() => {
+        plant.command.position[0] = 0.1 * Math.sin(++i * 1e-3);
+        plant.step();
+      }, 1e5);
+      expect(Number.isFinite(plant.q[0])).toBe(true);
+      expect(plant.sensors.forceTorque.sequence).toBeGreaterThan(1000);
+      expect(growth).toBeLessThan(64 * 1024);
+    });
+  }
+});
