@@ -107,11 +107,26 @@ export class RosbridgeServer {
       socket.close(1013, 'too many clients');
       return;
     }
+    // Cork the TCP socket for the rest of the current tick: frames sent while handling one
+    // burst of input leave in one write instead of one syscall each (ws keeps `_socket` public
+    // in practice; without it frames simply go out one by one).
+    const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      tcp?.uncork();
+    };
     const session = new Session(
       this.hub,
       {
         send: (data) => {
-          if (socket.readyState === socket.OPEN) socket.send(data);
+          if (socket.readyState !== socket.OPEN) return;
+          if (!corked && tcp) {
+            corked = true;
+            tcp.cork();
+            process.nextTick(uncork);
+          }
+          socket.send(data);
         },
         bufferedAmount: () => socket.bufferedAmount,
         close: (code, reason) => socket.close(code, reason),

@@ -34,13 +34,17 @@ describe('subscription options', () => {
     const got: number[] = [];
     new Topic({ ros: a, name: '/throttled', messageType: 'std_msgs/Int32', throttle_rate: 100 }).subscribe((m) => got.push((m as { data: number }).data));
     await sleep(30);
+    const start = performance.now();
     for (let i = 0; i < 40; i++) {
       server.publish('/throttled', 'std_msgs/Int32', { data: i });
       await sleep(10);
     }
+    const windows = (performance.now() - start) / 100;
     await sleep(250);
+    // One message per 100 ms window (plus the first and the trailing newest), however slow the machine.
     expect(got.length).toBeGreaterThanOrEqual(3);
-    expect(got.length).toBeLessThanOrEqual(8);
+    expect(got.length).toBeLessThanOrEqual(Math.ceil(windows) + 2);
+    expect(got.length).toBeLessThan(40);
     expect(got.at(-1)).toBe(39);
   });
 
