@@ -59,6 +59,11 @@ export class DofProblem {
   minimumDuration = 0;
   blockedCount = 0;
   readonly blocked = new Float64Array(8);
+  /** Profiles at the minimum and at each blocked interval's end: peak velocity and EventKind. */
+  minimumPeak = 0;
+  minimumKind = 0;
+  readonly blockedPeak = new Float64Array(4);
+  readonly blockedKind = new Uint8Array(4);
 
   /** Results of the last `evaluate`: T(vp), D(vp), T'(vp), K. */
   time = 0;
@@ -195,6 +200,15 @@ export class DofProblem {
       this.peak = peak;
       this.evaluate(peak);
       this.timePeak = this.time;
+      // Where the acceleration limit flattens T, the stationary point may sit below an end.
+      if (this.timeUpper >= this.timePeak) {
+        this.peak = upper;
+        this.timePeak = this.timeUpper;
+      }
+      if (this.timeLower > this.timePeak) {
+        this.peak = lower;
+        this.timePeak = this.timeLower;
+      }
     } else {
       this.peak = lower;
       this.timePeak = this.timeLower;

@@ -15,17 +15,29 @@ export class Step1Scratch {
   readonly eventTime = new Float64Array(48);
   readonly eventBound = new Uint8Array(48);
   readonly eventGood = new Uint8Array(48);
+  /** The profile at each event: peak velocity and kind (EventKind). */
+  readonly eventPeak = new Float64Array(48);
+  readonly eventKind = new Uint8Array(48);
   count = 0;
+  /** Latest event time per bound: events along one path never go back in time (rounding aside). */
+  readonly latest = new Float64Array(2);
 
   /** Appends one event. */
-  push(time: number, bound: number, good: boolean): void {
+  push(time: number, bound: number, good: boolean, peak: number, kind: number): void {
     if (this.count >= 48) return;
+    if (time < this.latest[bound]) time = this.latest[bound];
+    this.latest[bound] = time;
     this.eventTime[this.count] = time;
     this.eventBound[this.count] = bound;
     this.eventGood[this.count] = good ? 1 : 0;
+    this.eventPeak[this.count] = peak;
+    this.eventKind[this.count] = kind;
     this.count++;
   }
 }
+
+/** What profile an event stands for: the family at its peak velocity (cruise included), or none (a jump of a bound). */
+export const EventKind = { Profile: 0, Jump: 1 } as const;
 
 /** Interior samples taken where D(vp) may be non-monotone. */
 const MIXED_SAMPLES = 6;
@@ -36,6 +48,8 @@ const MIXED_SAMPLES = 6;
  */
 export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch): boolean {
   scratch.count = 0;
+  scratch.latest[0] = 0;
+  scratch.latest[1] = 0;
   const distance = problem.distance;
   const lower = problem.lower;
   const upper = problem.upper;
@@ -51,13 +65,13 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
     const q = findRoot(problem, RootMode.Time, problem.timeUpper, lower, problem.peak, problem.timeLower - problem.timeUpper, problem.timePeak - problem.timeUpper);
     const gQ = problem.dist - distance;
     scanPath(problem, scratch, 0, lower, q, gLower, gQ);
-    if (gQ >= 0 !== gUpper >= 0) scratch.push(problem.timeUpper, 0, gUpper >= 0);
+    if (gQ >= 0 !== gUpper >= 0) scratch.push(problem.timeUpper, 0, gUpper >= 0, upper, EventKind.Jump);
   } else {
     upGood = gUpper >= 0;
   }
   const gVMax = problem.distanceVMax - distance;
   scanPath(problem, scratch, 0, upper, problem.vMax, gUpper, gVMax);
-  if (gVMax < 0) scratch.push(problem.timeVMax - gVMax / problem.vMax, 0, true);
+  if (gVMax < 0) scratch.push(problem.timeVMax - gVMax / problem.vMax, 0, true, problem.vMax, EventKind.Profile);
 
   // Lower bound path: [upper, q'] on the falling side of the hump (if upper is the global minimum),
   // then [lower, vMin] downwards, then cruise at vMin.
@@ -67,13 +81,13 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
     const q = findRoot(problem, RootMode.Time, problem.timeLower, problem.peak, upper, problem.timePeak - problem.timeLower, problem.timeUpper - problem.timeLower);
     const gQ = problem.dist - distance;
     scanPath(problem, scratch, 1, upper, q, gUpper, gQ);
-    if (gQ <= 0 !== gLower <= 0) scratch.push(problem.timeLower, 1, gLower <= 0);
+    if (gQ <= 0 !== gLower <= 0) scratch.push(problem.timeLower, 1, gLower <= 0, lower, EventKind.Jump);
   } else {
     lowGood = gLower <= 0;
   }
   const gVMin = problem.distanceVMin - distance;
   scanPath(problem, scratch, 1, lower, problem.vMin, gLower, gVMin);
-  if (gVMin > 0) scratch.push(problem.timeVMin - gVMin / problem.vMin, 1, true);
+  if (gVMin > 0) scratch.push(problem.timeVMin - gVMin / problem.vMin, 1, true, problem.vMin, EventKind.Profile);
 
   return walkEvents(problem, scratch, upGood, lowGood);
 }
@@ -128,8 +142,8 @@ function scanPiece(problem: DofProblem, scratch: Step1Scratch, bound: number, st
   const goodStart = bound === 0 ? gStart >= 0 : gStart <= 0;
   const goodEnd = bound === 0 ? gEnd >= 0 : gEnd <= 0;
   if (goodStart === goodEnd) return;
-  findRoot(problem, RootMode.Distance, 0, start, end, gStart, gEnd);
-  scratch.push(problem.time, bound, goodEnd);
+  const peak = findRoot(problem, RootMode.Distance, 0, start, end, gStart, gEnd);
+  scratch.push(problem.time, bound, goodEnd, peak, EventKind.Profile);
 }
 
 /** Sorts the events and turns them into the minimum duration and blocked intervals (brake included). */
@@ -138,25 +152,35 @@ function walkEvents(problem: DofProblem, scratch: Step1Scratch, upGood: boolean,
   const times = scratch.eventTime;
   const bounds = scratch.eventBound;
   const goods = scratch.eventGood;
+  const peaks = scratch.eventPeak;
+  const kinds = scratch.eventKind;
   for (let i = 1; i < n; i++) {
     const t = times[i];
     const b = bounds[i];
     const g = goods[i];
+    const v = peaks[i];
+    const k = kinds[i];
     let j = i - 1;
     while (j >= 0 && times[j] > t) {
       times[j + 1] = times[j];
       bounds[j + 1] = bounds[j];
       goods[j + 1] = goods[j];
+      peaks[j + 1] = peaks[j];
+      kinds[j + 1] = kinds[j];
       j--;
     }
     times[j + 1] = t;
     bounds[j + 1] = b;
     goods[j + 1] = g;
+    peaks[j + 1] = v;
+    kinds[j + 1] = k;
   }
   const offset = problem.brakeDuration;
   let feasible = upGood && lowGood;
   let found = feasible;
   problem.minimumDuration = offset + problem.timeVelocityChange;
+  problem.minimumPeak = problem.timeLower <= problem.timeUpper ? problem.lower : problem.upper;
+  problem.minimumKind = EventKind.Profile;
   problem.blockedCount = 0;
   const blocked = problem.blocked;
   for (let i = 0; i < n; i++) {
@@ -170,8 +194,12 @@ function walkEvents(problem: DofProblem, scratch: Step1Scratch, upGood: boolean,
       if (!found) {
         found = true;
         problem.minimumDuration = time;
+        problem.minimumPeak = peaks[i];
+        problem.minimumKind = kinds[i];
       } else if (problem.blockedCount > 0 && problem.blockedCount <= 4) {
         blocked[2 * problem.blockedCount - 1] = time;
+        problem.blockedPeak[problem.blockedCount - 1] = peaks[i];
+        problem.blockedKind[problem.blockedCount - 1] = kinds[i];
       }
     } else if (found) {
       // A blocked interval opens; it must close later.
@@ -183,5 +211,8 @@ function walkEvents(problem: DofProblem, scratch: Step1Scratch, upGood: boolean,
     }
   }
   if (problem.blockedCount > 4) problem.blockedCount = 4;
-  return found && feasible;
+  // Both bounds admit the target for long durations (cruising at vMax and vMin); ending blocked
+  // means a spurious pair of events from rounding at a tie: drop that last interval.
+  if (found && !feasible && problem.blockedCount > 0) problem.blockedCount--;
+  return found;
 }

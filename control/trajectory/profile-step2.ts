@@ -6,6 +6,7 @@
 // as a convex blend of the two profiles at the gap's edges (same duration, so the blend of their
 // jerks stays within the limits and ends in the target state).
 import type { DofProblem } from './dof-problem.ts';
+import { EventKind } from './profile-step1.ts';
 import { findRoot, RootMode } from './roots.ts';
 
 /** Most segments of one DoF's profile: 2 brake phases, and a blend of two 7-phase profiles. */
@@ -64,9 +65,29 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
   appendBrake(problem, list);
   let duration = total - problem.brakeDuration;
   const timeTolerance = 1e-12 * (1 + total);
+  // Snap to a landmark of T(vp) within rounding (the brake offset was added and taken away),
+  // so that the branch tests below see it exactly.
+  duration = snap(duration, problem.timeUpper, timeTolerance);
+  duration = snap(duration, problem.timeLower, timeTolerance);
+  duration = snap(duration, problem.timeVMax, timeTolerance);
+  duration = snap(duration, problem.timeVMin, timeTolerance);
+  duration = snap(duration, problem.timePeak, timeTolerance);
   if (duration < problem.timeVelocityChange) {
     if (duration < problem.timeVelocityChange - timeTolerance) return false;
     duration = problem.timeVelocityChange;
+  }
+  // At a duration step 1 ended on, rebuild its profile: recomputing the peak velocity from the
+  // duration loses precision near the square-root corners of T(vp).
+  let peakVelocity = Number.NaN;
+  if (total === problem.minimumDuration && problem.minimumKind === EventKind.Profile) peakVelocity = problem.minimumPeak;
+  for (let b = 0; b < problem.blockedCount; b++) {
+    if (total === problem.blocked[2 * b + 1] && problem.blockedKind[b] === EventKind.Profile) peakVelocity = problem.blockedPeak[b];
+  }
+  if (peakVelocity === peakVelocity) {
+    problem.evaluate(peakVelocity);
+    const rest = duration - problem.time;
+    appendFamily(problem, list, rest > 0 ? rest : 0);
+    return true;
   }
   const distance = problem.distance;
   const lower = problem.lower;
@@ -89,7 +110,7 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
   const eLeft = problem.dist + left * (duration - problem.time) - distance;
 
   // Rounding of the distances compared, plus a sliver of the reachable span [eLeft, eRight].
-  const tolerance = 1e-12 * (Math.abs(distance) + (Math.abs(problem.v0) + Math.abs(problem.vf)) * duration) + 1e-9 * (eRight - eLeft) + 1e-300;
+  const tolerance = 1e-12 * (Math.abs(distance) + (Math.abs(problem.v0) + Math.abs(problem.vf)) * duration) + 1e-8 * (eRight - eLeft) + 1e-300;
   if (eLeft > tolerance || eRight < -tolerance) return false;
 
   let from = left;
@@ -132,6 +153,11 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
   const cruise = duration - problem.time;
   appendFamily(problem, list, cruise > 0 ? cruise : 0);
   return true;
+}
+
+/** `landmark` when `value` lies within `tolerance` of it, else `value`. */
+function snap(value: number, landmark: number, tolerance: number): number {
+  return Math.abs(value - landmark) <= tolerance ? landmark : value;
 }
 
 /** Appends weight·first + (1 - weight)·second (jerk-wise, over the same duration) to `out`. */

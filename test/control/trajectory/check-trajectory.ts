@@ -1,6 +1,12 @@
 // Independent checks of a computed trajectory: limits on every segment (exact extremes of the
 // piecewise polynomials, not samples), the target state at the end, and synchronization.
+import fc from 'fast-check';
 import type { TrajectoryInput, TrajectoryOutput } from '../../../control/trajectory/index.ts';
+
+/** Uniformly distributed values in [lo, hi] (fast-check's doubles favour extremes and tiny values). */
+export function uniform(lo: number, hi: number): fc.Arbitrary<number> {
+  return fc.noBias(fc.integer({ min: 0, max: 1 << 30 })).map((k) => lo + ((hi - lo) * k) / (1 << 30));
+}
 
 /** Values stored per segment in Trajectory.segments, and the segment capacity per DoF. */
 const STRIDE = 5;

@@ -6,7 +6,7 @@ import {
 import { DofProblem } from '../../../control/trajectory/dof-problem.ts';
 import { solveMinimumDuration, Step1Scratch } from '../../../control/trajectory/profile-step1.ts';
 import { buildForDuration, SegmentList, Step2Scratch } from '../../../control/trajectory/profile-step2.ts';
-import { checkTrajectory } from './check-trajectory.ts';
+import { checkTrajectory, uniform } from './check-trajectory.ts';
 
 /** A one-DoF input with the given limits (velocity, acceleration, jerk). */
 function single(vMax: number, aMax: number, jerk: number): TrajectoryInput {
@@ -151,9 +151,7 @@ describe('blocked intervals (step 1 against step 2)', () => {
     let withBlocked = 0;
     fc.assert(
       fc.property(
-        fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: -0.9, max: 0.9, noNaN: true }),
-        fc.double({ min: -0.9, max: 0.9, noNaN: true }), fc.double({ min: -0.9, max: 0.9, noNaN: true }),
-        fc.double({ min: -0.6, max: 0.6, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }),
+        uniform(-2, 2), uniform(-0.9, 0.9), uniform(-0.9, 0.9), uniform(-0.9, 0.9), uniform(-0.6, 0.6), uniform(0, 1),
         (pf, v, a, vf, af, where) => {
           problem.prepare(0, v, a, pf, vf, af, 1, -1, 1, -1, 2);
           expect(solveMinimumDuration(problem, step1)).toBe(true);

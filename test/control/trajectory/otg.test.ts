@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {
   TrajectoryGenerator, TrajectoryOutput, TrajectoryResult, createTrajectoryInput, type TrajectoryInput,
 } from '../../../control/trajectory/index.ts';
-import { checkTrajectory } from './check-trajectory.ts';
+import { checkTrajectory, uniform } from './check-trajectory.ts';
 import { WORKLOAD_DOFS, loadWorkloadProblem, setWorkloadLimits, workloadProblems } from './otg-workload.ts';
 
 /** Runs one calculation and asserts success and every check. */
@@ -61,22 +61,37 @@ describe('otg/7dof workload (WORKLOADS.md)', () => {
   });
 });
 
+/**
+ * Durations of two formulations of one problem agree to this (relative): near a square-root corner
+ * of the time as a function of the peak velocity, one rounding step of the velocity moves the
+ * duration by about 2·sqrt(ulp/jerk), a few 1e-9 s.
+ */
+const DURATION_TOLERANCE = 2e-8;
+
+/** Runs per property and seed offset; OTG_RUNS / OTG_SEED widen a local search (defaults keep CI deterministic). */
+const RUNS = Number(process.env.OTG_RUNS ?? 2000);
+const SEED = Number(process.env.OTG_SEED ?? 0);
+
 /** Random limits and states, including states outside the limits and moving targets. */
 const dofArbitrary = fc
   .record({
-    vMax: fc.double({ min: 0.1, max: 5, noNaN: true }),
-    vMinScale: fc.oneof(fc.constant(-1), fc.double({ min: -3, max: -0.2, noNaN: true })),
-    aMax: fc.double({ min: 0.2, max: 20, noNaN: true }),
-    aMinScale: fc.oneof(fc.constant(-1), fc.double({ min: -3, max: -0.2, noNaN: true })),
-    jerk: fc.double({ min: 0.5, max: 500, noNaN: true }),
-    p: fc.double({ min: -5, max: 5, noNaN: true }),
-    v: fc.double({ min: -1.5, max: 1.5, noNaN: true }),
-    a: fc.double({ min: -1.5, max: 1.5, noNaN: true }),
-    pf: fc.oneof(fc.double({ min: -5, max: 5, noNaN: true }), fc.constant(0)),
-    vf: fc.oneof(fc.constant(0), fc.double({ min: -0.95, max: 0.95, noNaN: true })),
-    af: fc.oneof(fc.constant(0), fc.double({ min: -0.95, max: 0.95, noNaN: true })),
+    vMax: fc.oneof(uniform(0.1, 5), fc.double({ min: 0.1, max: 5, noNaN: true })),
+    vMinScale: fc.oneof(fc.constant(-1), fc.oneof(uniform(-3, -0.2), fc.double({ min: -3, max: -0.2, noNaN: true }))),
+    aMax: fc.oneof(uniform(0.2, 20), fc.double({ min: 0.2, max: 20, noNaN: true })),
+    aMinScale: fc.oneof(fc.constant(-1), fc.oneof(uniform(-3, -0.2), fc.double({ min: -3, max: -0.2, noNaN: true }))),
+    jerk: fc.oneof(uniform(0.5, 500), fc.double({ min: 0.5, max: 500, noNaN: true })),
+    p: fc.oneof(uniform(-5, 5), fc.double({ min: -5, max: 5, noNaN: true })),
+    v: fc.oneof(uniform(-1.5, 1.5), fc.double({ min: -1.5, max: 1.5, noNaN: true })),
+    a: fc.oneof(uniform(-1.5, 1.5), fc.double({ min: -1.5, max: 1.5, noNaN: true })),
+    pf: fc.oneof(fc.oneof(uniform(-5, 5), fc.double({ min: -5, max: 5, noNaN: true })), fc.constant(0)),
+    vf: fc.oneof(fc.constant(0), fc.oneof(uniform(-0.95, 0.95), fc.double({ min: -0.95, max: 0.95, noNaN: true }))),
+    af: fc.oneof(fc.constant(0), fc.oneof(uniform(-0.95, 0.95), fc.double({ min: -0.95, max: 0.95, noNaN: true }))),
   })
-  .map((d) => {
+  .map((raw) => {
+    // Magnitudes below 1e-30 become 0: near the denormal range the cube roots of distances lose
+    // all precision (a documented limit, far below any physical motion).
+    const d = { ...raw };
+    for (const key of Object.keys(d) as (keyof typeof d)[]) if (Math.abs(d[key]) < 1e-30) d[key] = 0;
     const vMin = d.vMinScale * d.vMax;
     const aMin = d.aMinScale * d.aMax;
     // Consistent limits: a brake at full deceleration can be released without crossing the
@@ -84,7 +99,11 @@ const dofArbitrary = fc
     const jerk = Math.max(d.jerk, Math.max(d.aMax * d.aMax, aMin * aMin) / (d.vMax - vMin));
     // v, a as fractions of the limits (beyond 1: outside); vf, af within them.
     const v = d.v >= 0 ? d.v * d.vMax : -d.v * vMin;
-    const a = d.a >= 0 ? d.a * d.aMax : -d.a * aMin;
+    let a = d.a >= 0 ? d.a * d.aMax : -d.a * aMin;
+    // An acceleration beyond its limit whose release crosses a velocity limit makes that crossing
+    // unavoidable (no jerk-limited brake prevents it): keep such starts at the acceleration limit.
+    const released = v + (a * Math.abs(a)) / (2 * jerk);
+    if ((a > d.aMax || a < aMin) && (released > d.vMax || released < vMin)) a = Math.min(d.aMax, Math.max(aMin, a));
     let vf = d.vf >= 0 ? d.vf * d.vMax : -d.vf * vMin;
     const af = d.af >= 0 ? d.af * d.aMax : -d.af * aMin;
     // Keep the target reachable: its approach velocity vf - af|af|/2J within the limits.
@@ -127,7 +146,7 @@ describe('random problems (fast-check)', () => {
       fc.property(fc.array(dofArbitrary, { minLength: 1, maxLength: 7 }), (dofs) => {
         solveAndCheck(inputOf(dofs, 'time'));
       }),
-      { numRuns: 4000, seed: 7 },
+      { numRuns: RUNS * 2, seed: SEED + 7 },
     );
   });
 
@@ -136,7 +155,7 @@ describe('random problems (fast-check)', () => {
       fc.property(fc.array(dofArbitrary, { minLength: 1, maxLength: 7 }), (dofs) => {
         solveAndCheck(inputOf(dofs, 'none'));
       }),
-      { numRuns: 2000, seed: 11 },
+      { numRuns: RUNS, seed: SEED + 11 },
     );
   });
 
@@ -152,9 +171,9 @@ describe('random problems (fast-check)', () => {
         const forward = solveAndCheck(inputOf([d], 'time')).trajectory.duration;
         const reversed = { ...d, p: d.pf, v: -d.vf, a: d.af, pf: d.p, vf: -d.v, af: d.a, vMax: -d.vMin, vMin: -d.vMax };
         const backward = solveAndCheck(inputOf([reversed], 'time')).trajectory.duration;
-        expect(Math.abs(forward - backward)).toBeLessThan(1e-9 * (1 + forward));
+        expect(Math.abs(forward - backward)).toBeLessThan(DURATION_TOLERANCE * (1 + forward));
       }),
-      { numRuns: 2000, seed: 3 },
+      { numRuns: RUNS, seed: SEED + 3 },
     );
   });
 
@@ -167,9 +186,9 @@ describe('random problems (fast-check)', () => {
           vMax: -d.vMin, vMin: -d.vMax, aMax: -d.aMin, aMin: -d.aMax,
         };
         const back = solveAndCheck(inputOf([mirrored], 'time')).trajectory.duration;
-        expect(Math.abs(forward - back)).toBeLessThan(1e-9 * (1 + forward));
+        expect(Math.abs(forward - back)).toBeLessThan(DURATION_TOLERANCE * (1 + forward));
       }),
-      { numRuns: 2000, seed: 5 },
+      { numRuns: RUNS, seed: SEED + 5 },
     );
   });
 });
