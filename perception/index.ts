@@ -4,3 +4,4 @@ export * from './imu-attitude.ts';
 export * from './wrench.ts';
 export * from './tf-publisher.ts';
 export * from './momentum-observer.ts';
+export * from './dual-encoder.ts';
