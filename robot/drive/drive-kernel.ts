@@ -63,7 +63,6 @@ export function kinematicErrorPhase(set: DriveSet, state: DriveState, joint: num
 /** Rigid reducer (motor already slaved to the joint): mesh torque (joint side) -> state.meshTorque. Call after electricalPhase. @realtime */
 export function rigidPhase(set: DriveSet, state: DriveState, joint: number, out: DriveOutput): void {
   const N = set.ratio[joint];
-  const v = state.jointVelocity[joint];
   const h = state.subStep[joint];
   const omega = state.motorVelocity[joint];
   const f = set.motorFriction;
@@ -74,11 +73,13 @@ export function rigidPhase(set: DriveSet, state: DriveState, joint: number, out:
   const x = (input >= 0 ? omega : -omega) / set.efficiencyBand[joint];
   const share = x <= -1 ? 0 : x >= 1 ? 1 : 0.5 + 0.5 * x;
   const back = 1 / set.backEfficiency[joint];
-  const mesh = N * input * (back + share * (set.forwardEfficiency[joint] - back));
+  const factor = back + share * (set.forwardEfficiency[joint] - back);
+  const mesh = N * input * factor;
   state.meshTorque[joint] = mesh;
   const after = state.motorBristle[joint];
   out.motorFrictionLoss += friction * omega * h - 0.5 * (after * after - bristle * bristle) * f.sigma0[joint];
-  out.gearLoss += (input * omega - mesh * v) * h;
+  // input·ω - mesh·v, written so that a lossless reducer (factor 1) gives exactly 0.
+  out.gearLoss += input * omega * (1 - factor) * h;
 }
 
 /**
@@ -118,23 +119,34 @@ export function compliantPhase(set: DriveSet, state: DriveState, joint: number, 
   }
   state.meshTorque[joint] = mesh;
   const ideal = mesh / N;
-  const s = (ideal >= 0 ? omega : -omega) / set.efficiencyBand[joint];
-  const share = s <= -1 ? 0 : s >= 1 ? 1 : 0.5 + 0.5 * s;
+  // Reflected torque = ideal·(η_b + share·(1/η_f - η_b)). Inside the efficiency band share is
+  // linear in ω, so the reflected torque is A + B·ω with B ≥ 0: a stiff damping taken implicitly
+  // (explicitly it would chatter whenever B·h/J > 2, e.g. a self-locking reducer at rest).
   const backEfficiency = set.backEfficiency[joint];
-  const reflected = ideal * (backEfficiency + share * (1 / set.forwardEfficiency[joint] - backEfficiency));
+  const spread = 1 / set.forwardEfficiency[joint] - backEfficiency;
+  const band = set.efficiencyBand[joint];
+  const direction = (ideal >= 0 ? omega : -omega) / band;
+  let A: number;
+  let B = 0;
+  if (direction <= -1) A = ideal * backEfficiency;
+  else if (direction >= 1) A = ideal / set.forwardEfficiency[joint];
+  else {
+    A = ideal * (backEfficiency + 0.5 * spread);
+    B = (0.5 * (ideal < 0 ? -ideal : ideal) * spread) / band;
+  }
   const inertia = set.rotorInertia[joint];
-  const driving = set.torqueConstant[joint] * state.current[joint] - reflected;
+  const driving = set.torqueConstant[joint] * state.current[joint] - A;
   const f = set.motorFriction;
   let next: number;
   if (f.lugre[joint] === 1) {
     const bristle = state.motorBristle[joint];
     frictionPhase(f, joint, state.motorBristle, state.motorVelocity, state.subStep, state.motorFrictionTorque);
-    next = omega + (h * (driving - state.motorFrictionTorque[joint])) / inertia;
+    next = (inertia * omega + h * (driving - state.motorFrictionTorque[joint])) / (inertia + h * B);
     const after = state.motorBristle[joint];
     out.motorFrictionLoss -= 0.5 * (after * after - bristle * bristle) * f.sigma0[joint];
   } else {
     // Viscous exactly, Coulomb/Stribeck as a stick: stops and stays stopped while |torque| ≤ breakaway.
-    const damped = inertia + h * f.viscous[joint];
+    const damped = inertia + h * (f.viscous[joint] + B);
     const free = (inertia * omega + h * driving) / damped;
     const speed = omega < 0 ? -omega : omega;
     const ratio = speed / f.stribeckVelocity[joint];
@@ -142,8 +154,9 @@ export function compliantPhase(set: DriveSet, state: DriveState, joint: number, 
     const magnitude = omega === 0 ? f.breakaway[joint] : coulomb + (f.breakaway[joint] - coulomb) * Math.exp(-ratio * ratio);
     const stop = (h * magnitude) / damped;
     next = free <= stop && free >= -stop ? 0 : free > 0 ? free - stop : free + stop;
-    state.motorFrictionTorque[joint] = driving - (inertia * (next - omega)) / h;
+    state.motorFrictionTorque[joint] = driving - B * next - (inertia * (next - omega)) / h;
   }
+  const reflected = A + B * next;
   state.motorVelocity[joint] = next;
   state.motorAngle[joint] = angle + h * next;
   out.motorFrictionLoss += state.motorFrictionTorque[joint] * next * h;

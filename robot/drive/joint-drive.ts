@@ -186,12 +186,19 @@ export function buildDriveSet(model: RobotModel, drives: readonly JointDrive[]):
   const of = (f: (d: JointDrive) => number) => Float64Array.from(drives, f);
   const nq = model.nq;
   const twoPi = 2 * Math.PI;
-  // Gains derived from the motor when not given: current loop at a tenth of its rate (pole-zero
-  // cancellation, Kp = L·ωc, Ki = R·ωc), velocity loop at a twentieth of its rate on the rotor plus
-  // the assumed load inertia, position loop a sixth of the velocity bandwidth.
+  // Gains derived from the motor when not given. Current loop: bandwidth a tenth of its rate,
+  // pole-zero cancellation (Kp = L·ωc, Ki = R·ωc). Velocity loop: crossover ωv a twentieth of its
+  // rate on the inertia it sees at that frequency: rotor + assumed load (inertiaRatio) for a rigid
+  // reducer; the rotor alone for a compliant one (above the mesh resonance the load decouples, and
+  // a gain sized for the load would be unstable there), which leaves a lower bandwidth ωlow on the
+  // whole inertia. Integral corner and position gain a quarter of ωlow.
   const omegaCurrent = (d: JointDrive) => (twoPi * d.firmware.currentRate) / 10;
   const omegaVelocity = (d: JointDrive) => (twoPi * d.firmware.velocityRate) / 20;
-  const inertia = (d: JointDrive) => (d.motor.rotorInertia + d.reducer.inputInertia) * (1 + d.firmware.inertiaRatio);
+  const rotor = (d: JointDrive) => d.motor.rotorInertia + d.reducer.inputInertia;
+  const inertia = (d: JointDrive) => rotor(d) * (1 + d.firmware.inertiaRatio);
+  const derivedKp = (d: JointDrive) => ((d.reducer.rigid ? inertia(d) : rotor(d)) * omegaVelocity(d)) / d.motor.torqueConstant;
+  const velocityKp = (d: JointDrive) => (Number.isNaN(d.firmware.velocityKp) ? derivedKp(d) : d.firmware.velocityKp);
+  const omegaLow = (d: JointDrive) => (velocityKp(d) * d.motor.torqueConstant) / inertia(d);
   const gain = (given: number, derived: number) => (Number.isNaN(given) ? derived : given);
   const errorArray = (f: (t: KinematicErrorTerm) => number) => {
     const out = new Float64Array(4 * nq);
@@ -253,9 +260,9 @@ export function buildDriveSet(model: RobotModel, drives: readonly JointDrive[]):
     positionDivider: Int32Array.from(drives, (d) => Math.round(d.firmware.currentRate / d.firmware.positionRate)),
     currentKp: of((d) => gain(d.firmware.currentKp, d.motor.inductance * omegaCurrent(d))),
     currentKi: of((d) => gain(d.firmware.currentKi, d.motor.resistance * omegaCurrent(d))),
-    velocityKp: of((d) => gain(d.firmware.velocityKp, (inertia(d) * omegaVelocity(d)) / d.motor.torqueConstant)),
-    velocityKi: of((d) => gain(d.firmware.velocityKi, (inertia(d) * omegaVelocity(d) * omegaVelocity(d)) / (5 * d.motor.torqueConstant))),
-    positionKp: of((d) => gain(d.firmware.positionKp, omegaVelocity(d) / 6)),
+    velocityKp: of(velocityKp),
+    velocityKi: of((d) => gain(d.firmware.velocityKi, (velocityKp(d) * omegaLow(d)) / 4)),
+    positionKp: of((d) => gain(d.firmware.positionKp, omegaLow(d) / 4)),
     velocityFilterAlpha: of((d) => 1 - Math.exp((-twoPi * d.firmware.velocityFilter) / d.firmware.velocityRate)),
     positionFeedback: Uint8Array.from(drives, (d) => (d.firmware.positionFeedback === 'joint' ? 1 : 0)),
     backlashCompensation: Uint8Array.from(drives, (d) => (d.firmware.backlashCompensation ? 1 : 0)),
