@@ -43,6 +43,8 @@ export interface Actuators {
    * step into tau (nv). @realtime
    */
   update(q: Float64Array, v: Float64Array, dt: number, tau: Float64Array): void;
+  /** Largest physics sub-step (s) the actuators stay stable with, given joint inertias (nv); absent: any. */
+  maxStableStep?(inertia: Float64Array): number;
   /** Puts motors at rest at joint positions q, controllers cleared, at ambient temperature. */
   reset(q: Float64Array): void;
 }

@@ -28,6 +28,11 @@ export interface PlantOptions {
   gravity?: readonly number[];
   /** Make actuators for the model; default: ideal actuators keeping the model's armature. */
   actuators?: (model: RobotModel, inertia: Float64Array) => Actuators;
+  /**
+   * Physics sub-steps per step (default 'auto': 1, or as many as the actuators' `maxStableStep`
+   * needs, e.g. for compliant drives whose reducer stiffness the joint must follow).
+   */
+  substeps?: number | 'auto';
   /** URDF joint damping and friction on (default true). */
   jointLosses?: boolean;
   /** Hard stops at the URDF position limits (default true), with natural frequency as a fraction of 1/dt. */
@@ -55,6 +60,8 @@ export interface Plant {
   readonly data: RobotData;
   readonly dt: number;
   readonly integrator: Integrator;
+  /** Physics sub-steps per step (each dt / substeps long; sensors sample once per step). */
+  readonly substeps: number;
   /** Simulated time (s). */
   readonly time: number;
   /** Number of steps taken since the last reset. */
@@ -100,25 +107,34 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
   const inertia0 = effectiveInertia(modelIn);
   const actuators = options.actuators ? options.actuators(modelIn, inertia0) : createIdealActuators(modelIn, inertia0);
   const baseModel = withArmature(modelIn, actuators.armature);
+  let substeps = 1;
+  if (typeof options.substeps === 'number') {
+    if (!(Number.isInteger(options.substeps) && options.substeps >= 1 && options.substeps <= 1000)) throw new Error(`plant substeps = ${options.substeps}: expected an integer 1..1000 or "auto"`);
+    substeps = options.substeps;
+  } else if (actuators.maxStableStep) {
+    const stable = actuators.maxStableStep(inertia0);
+    if (stable < dt) substeps = Math.min(1000, Math.ceil(dt / stable));
+  }
+  const h = dt / substeps;
   let model = baseModel;
   let data = createData(model);
   let payload: Payload | null = null;
 
   const losses = options.jointLosses ?? true;
   const stops = options.jointStops ?? true;
-  // Stop springs: natural frequency 0.5/dt over the joint's smallest effective inertia (with armature),
+  // Stop springs: natural frequency 0.5/h (the sub-step) over the joint's smallest effective inertia (with armature),
   // damping ratio 0.7 — stiff enough to hold a limit to a fraction of a degree, stable for both integrators.
   const stopInertia = effectiveInertia(baseModel);
   const stopK = new Float64Array(nv);
   const stopC = new Float64Array(nv);
-  const omega = 0.5 / dt;
+  const omega = 0.5 / h;
   for (let k = 0; k < nv; k++) {
     stopK[k] = stopInertia[k] * omega * omega;
     stopC[k] = 2 * 0.7 * stopInertia[k] * omega;
   }
   // Coulomb friction regularised below a velocity where its slope is still stable for the step.
   const frictionVelocity = new Float64Array(nv);
-  for (let k = 0; k < nv; k++) frictionVelocity[k] = Math.max(1e-4, (2 * baseModel.friction[k] * dt) / stopInertia[k]);
+  for (let k = 0; k < nv; k++) frictionVelocity[k] = Math.max(1e-4, (2 * baseModel.friction[k] * h) / stopInertia[k]);
 
   const q0 = new Float64Array(nv);
   for (let k = 0; k < nv; k++) {
@@ -229,11 +245,50 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
   let steps = 0;
   const sensors = createSensors(model, dt, clock, options.sensors);
   const sensorInputs: SensorInputs = { model, X_WL: data.X_WL, motion, q, v, tau: tauActuator, actuators, gravity, toolWrench };
+  /** One physics sub-step of length h; sensors sample on the first of a step. @realtime */
+  const substep = (withSensors: boolean): void => {
+    forwardKinematics(model, data, q);
+    actuators.update(q, v, h, tauActuator);
+    computeLinkMotion(model, data.X_WL, v, qdd, motion); // axes for the forces; motion refreshed below
+    applyForces();
+    const a = accelerate(q, v);
+    qdd.set(a);
+    if (withSensors) {
+      computeLinkMotion(model, data.X_WL, v, qdd, motion);
+      addPayloadWrench();
+      sensorInputs.model = model;
+      sensorInputs.X_WL = data.X_WL;
+      updateSensors(sensors, sensorInputs);
+    }
+    if (integrator === 'semi-implicit-euler') {
+      for (let k = 0; k < nv; k++) {
+        v[k] += h * qdd[k];
+        q[k] += h * v[k];
+      }
+      return;
+    }
+    const half = h / 2;
+    for (let k = 0; k < nv; k++) { k1q[k] = v[k]; k1v[k] = qdd[k]; qs[k] = q[k] + half * k1q[k]; vs[k] = v[k] + half * k1v[k]; }
+    let s = accelerate(qs, vs);
+    for (let k = 0; k < nv; k++) { k2q[k] = vs[k]; k2v[k] = s[k]; }
+    for (let k = 0; k < nv; k++) { qs[k] = q[k] + half * k2q[k]; vs[k] = v[k] + half * k2v[k]; }
+    s = accelerate(qs, vs);
+    for (let k = 0; k < nv; k++) { k3q[k] = vs[k]; k3v[k] = s[k]; }
+    for (let k = 0; k < nv; k++) { qs[k] = q[k] + h * k3q[k]; vs[k] = v[k] + h * k3v[k]; }
+    s = accelerate(qs, vs);
+    for (let k = 0; k < nv; k++) { k4q[k] = vs[k]; k4v[k] = s[k]; }
+    for (let k = 0; k < nv; k++) {
+      q[k] += (h / 6) * (k1q[k] + 2 * k2q[k] + 2 * k3q[k] + k4q[k]);
+      v[k] += (h / 6) * (k1v[k] + 2 * k2v[k] + 2 * k3v[k] + k4v[k]);
+    }
+  };
+
   const plant: Plant = {
     get model() { return model; },
     get data() { return data; },
     dt,
     integrator,
+    substeps,
     get time() { return clock[0]; },
     get steps() { return steps; },
     gravity,
@@ -246,38 +301,7 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
     sensors,
     get payload() { return payload; },
     step(): void {
-      forwardKinematics(model, data, q);
-      actuators.update(q, v, dt, tauActuator);
-      computeLinkMotion(model, data.X_WL, v, qdd, motion); // axes for the forces; motion refreshed below
-      applyForces();
-      const a = accelerate(q, v);
-      qdd.set(a);
-      computeLinkMotion(model, data.X_WL, v, qdd, motion);
-      addPayloadWrench();
-      sensorInputs.model = model;
-      sensorInputs.X_WL = data.X_WL;
-      updateSensors(sensors, sensorInputs);
-      if (integrator === 'semi-implicit-euler') {
-        for (let k = 0; k < nv; k++) {
-          v[k] += dt * qdd[k];
-          q[k] += dt * v[k];
-        }
-      } else {
-        const h = dt / 2;
-        for (let k = 0; k < nv; k++) { k1q[k] = v[k]; k1v[k] = qdd[k]; qs[k] = q[k] + h * k1q[k]; vs[k] = v[k] + h * k1v[k]; }
-        let s = accelerate(qs, vs);
-        for (let k = 0; k < nv; k++) { k2q[k] = vs[k]; k2v[k] = s[k]; }
-        for (let k = 0; k < nv; k++) { qs[k] = q[k] + h * k2q[k]; vs[k] = v[k] + h * k2v[k]; }
-        s = accelerate(qs, vs);
-        for (let k = 0; k < nv; k++) { k3q[k] = vs[k]; k3v[k] = s[k]; }
-        for (let k = 0; k < nv; k++) { qs[k] = q[k] + dt * k3q[k]; vs[k] = v[k] + dt * k3v[k]; }
-        s = accelerate(qs, vs);
-        for (let k = 0; k < nv; k++) { k4q[k] = vs[k]; k4v[k] = s[k]; }
-        for (let k = 0; k < nv; k++) {
-          q[k] += (dt / 6) * (k1q[k] + 2 * k2q[k] + 2 * k3q[k] + k4q[k]);
-          v[k] += (dt / 6) * (k1v[k] + 2 * k2v[k] + 2 * k3v[k] + k4v[k]);
-        }
-      }
+      for (let sub = 0; sub < substeps; sub++) substep(sub === 0);
       steps++;
       clock[0] = steps * dt;
     },

@@ -1,0 +1,109 @@
+// Actuators made of the robot's drives (robot/drive): per joint the firmware loops, winding,
+// rotor and reducer, sub-stepped at the drive's current-loop rate inside each physics step.
+// Rigid drives put their reflected rotor inertia into the rigid-body dynamics (armature);
+// compliant drives integrate their rotor themselves (simulationArmatureOf gives 0 for them).
+//
+// Ports: in — ActuatorCommand (mode and setpoints per joint), joint q and v (held over the step);
+// out — joint torque averaged over the step, motor current, winding temperature, motor angle and
+// rate, and the electrical energy drawn (cumulative, per joint).
+import type { RobotModel } from '../robot/model.ts';
+import {
+  createDriveCommand, createDriveOutput, createDriveState, DriveMode, driveStep, maxStableStep, resetDriveState, simulationArmatureOf,
+  type DriveSet, type DriveState,
+} from '../robot/drive/index.ts';
+import { ActuatorMode, createActuatorCommand, type Actuators } from './actuators.ts';
+
+/** Actuators backed by a DriveSet, plus the drive state for inspection. */
+export interface DriveActuators extends Actuators {
+  readonly kind: 'drive';
+  readonly set: DriveSet;
+  readonly state: DriveState;
+  /** Electrical energy drawn from the bus since reset (J), per joint. */
+  readonly electricalEnergy: Float64Array;
+  /** Joint-side friction inside the drive torque over the last step (N·m), per joint. */
+  readonly frictionTorque: Float64Array;
+}
+
+/** A copy of `set` with every joint's drive rigid (rotor slaved to the joint, armature in the dynamics): no stiff sub-stepping. */
+export function rigidDriveSet(set: DriveSet): DriveSet {
+  return Object.freeze({ ...set, rigid: new Uint8Array(set.nq).fill(1) });
+}
+
+/** Makes drive actuators for `model` from `set` (built for the same model: same joints in q order). */
+export function createDriveActuators(model: RobotModel, set: DriveSet): DriveActuators {
+  const nv = model.nv;
+  if (set.nq !== nv) throw new Error(`drive set has ${set.nq} joints, the model "${model.name}" has ${nv}`);
+  for (let k = 0; k < nv; k++) {
+    if (set.jointNames[k] !== model.jointNames[k]) throw new Error(`drive joint ${k} is "${set.jointNames[k]}", the model's is "${model.jointNames[k]}"`);
+  }
+  const command = createActuatorCommand(nv);
+  const state = createDriveState(set);
+  const driveCommand = createDriveCommand();
+  const out = createDriveOutput();
+  const current = new Float64Array(nv);
+  const temperature = new Float64Array(nv);
+  const motorPosition = new Float64Array(nv);
+  const motorVelocity = new Float64Array(nv);
+  const electricalEnergy = new Float64Array(nv);
+  const frictionTorque = new Float64Array(nv);
+  const faultHeat = new Float64Array(nv);
+  const gearRatio = Float64Array.from(set.ratio);
+  const actuators: DriveActuators = {
+    kind: 'drive',
+    set,
+    state,
+    command,
+    armature: simulationArmatureOf(set),
+    current,
+    temperature,
+    motorPosition,
+    motorVelocity,
+    gearRatio,
+    faultHeat,
+    electricalEnergy,
+    frictionTorque,
+    update(q, v, dt, tau) {
+      for (let k = 0; k < nv; k++) {
+        switch (command.mode[k]) {
+          case ActuatorMode.position: driveCommand.mode = DriveMode.position; break;
+          case ActuatorMode.velocity: driveCommand.mode = DriveMode.velocity; break;
+          case ActuatorMode.effort: driveCommand.mode = DriveMode.torque; break;
+          case ActuatorMode.current: driveCommand.mode = DriveMode.current; break;
+          default: driveCommand.mode = DriveMode.current; // off: no current commanded, the motor coasts
+        }
+        const off = command.mode[k] === ActuatorMode.off;
+        driveCommand.position = command.position[k];
+        driveCommand.velocity = off ? 0 : command.velocity[k];
+        driveCommand.effort = off ? 0 : command.effort[k];
+        driveCommand.current = off ? 0 : command.current[k];
+        driveCommand.voltage = 0;
+        driveStep(set, state, k, driveCommand, q[k], v[k], dt, out);
+        tau[k] = out.tau;
+        frictionTorque[k] = out.tauFriction;
+        electricalEnergy[k] += out.electricalEnergy;
+        // An injected overheating fault: extra heat into the winding's thermal capacity.
+        if (faultHeat[k] !== 0 && set.thermalCapacity[k] > 0) state.temperature[k] += (faultHeat[k] * dt) / set.thermalCapacity[k];
+        current[k] = state.current[k];
+        temperature[k] = state.temperature[k];
+        motorPosition[k] = state.motorAngle[k];
+        motorVelocity[k] = state.motorVelocity[k];
+      }
+    },
+    maxStableStep(inertia) {
+      let smallest = Infinity;
+      for (let k = 0; k < nv; k++) smallest = Math.min(smallest, maxStableStep(set, k, inertia[k]));
+      return smallest;
+    },
+    reset(q) {
+      resetDriveState(set, state, q);
+      electricalEnergy.fill(0);
+      for (let k = 0; k < nv; k++) {
+        current[k] = 0;
+        temperature[k] = state.temperature[k];
+        motorPosition[k] = state.motorAngle[k];
+        motorVelocity[k] = 0;
+      }
+    },
+  };
+  return actuators;
+}
