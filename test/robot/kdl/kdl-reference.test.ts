@@ -198,10 +198,16 @@ function numberList(value: unknown, where: string): number[] {
 
 const kinExists = existsSync(join(repoRoot, 'cli', 'commands', 'kin.ts'));
 
-describe.skipIf(!kinExists).each(names)('KDL reference %s (embodied kin)', (name) => {
-  const fixture = loadFixture(name);
+// Each run starts tsx and the whole CLI (about 6 s of CPU): a few models that cover the chain
+// shapes (UR frames, modified DH, mimic, base not the root, tree, random mimic) keep CI short.
+const cliModels = ['ur-like', 'panda-like', 'quirks', 'random-tree-1011', 'random-mimic-chain-2002'];
 
-  check(name, 'cli')('fk, jacobian, rnea, mass and aba lines answer as KDL does', async () => {
+describe.skipIf(!kinExists).each(cliModels)('KDL reference %s (embodied kin)', (name) => {
+  const fixture = loadFixture(name);
+  const model = buildModel(fixtureUrdf(fixture.urdf), { base: fixture.base, tip: fixture.tip });
+  const data = createData(model);
+
+  check(name, 'cli')('fk, jacobian, rnea, mass and aba lines answer as KDL does; ik lines reach KDL\'s poses', async () => {
     const lines: string[] = [];
     for (const s of fixture.samples) {
       lines.push(JSON.stringify({ op: 'fk', q: s.q }));
@@ -210,8 +216,25 @@ describe.skipIf(!kinExists).each(names)('KDL reference %s (embodied kin)', (name
       lines.push(JSON.stringify({ op: 'mass', q: s.q }));
       lines.push(JSON.stringify({ op: 'aba', q: s.q, qd: s.qd, tau: s.tau, gravity: fixture.gravity }));
     }
+    for (const goal of fixture.ik) lines.push(JSON.stringify({ op: 'ik', p: goal.p, R: goal.R, seed: goal.seed }));
     const answers = await runKin(fixture, lines);
     expect(answers.length).toBe(lines.length);
+    // IK answers: converged, inside the limits, and our FK (checked against KDL above) at KDL's pose.
+    let solved = 0;
+    fixture.ik.forEach((goal, k) => {
+      const line = answers[5 * fixture.samples.length + k];
+      if (field(line, 'ok') !== true) return;
+      expect(field(line, 'status'), `ik goal ${k}`).toBe('converged');
+      const q = numberList(field(line, 'q'), 'q');
+      expect(q.length, `ik goal ${k}`).toBe(model.nq);
+      q.forEach((x, j) => expect(x >= model.lowerLimit[j] && x <= model.upperLimit[j], `ik goal ${k}: ${model.jointNames[j]} = ${x} outside its limits`).toBe(true));
+      forwardKinematics(model, data, q);
+      const X = linkPose(model, data, model.tip, new Float64Array(12));
+      expect(Math.hypot(X[9] - goal.p[0], X[10] - goal.p[1], X[11] - goal.p[2]), `ik goal ${k}: position error`).toBeLessThan(2e-6);
+      solved++;
+    });
+    // The CLI's default time budget is short and the machine shared: most goals, not all, within it.
+    expect(solved, `${solved} of ${fixture.ik.length} ik lines converged`).toBeGreaterThanOrEqual(Math.floor(fixture.ik.length / 2));
     fixture.samples.forEach((s, k) => {
       const at = (op: number) => answers[5 * k + op];
       const fk = [...numberList(field(at(0), 'R'), 'R'), ...numberList(field(at(0), 'p'), 'p')];
@@ -229,5 +252,5 @@ describe.skipIf(!kinExists).each(names)('KDL reference %s (embodied kin)', (name
         expect(error, `${quantity} sample ${k}, q = ${s.q}`).toBeLessThan(tolerance);
       }
     });
-  });
+  }, 180_000);
 });
