@@ -27,7 +27,12 @@ export function frictionPhase(f: FrictionSet, joint: number, bristle: Float64Arr
   into[joint] = magnitude * sign + f.viscous[joint] * v;
 }
 
-/** Winding current and temperature over the sub-step at state.voltage and state.motorVelocity; energies into out. @realtime */
+/**
+ * Winding current and temperature over the sub-step at state.voltage and state.motorVelocity;
+ * energies into out. Trapezoidal (Crank-Nicolson) in the current, so that the discrete energy
+ * balance is exact: V·ī·h = R·ī²·h + Δ(½L·i²) + Ke·ω·ī·h with ī the sub-step's mean current,
+ * which lands in state.meanCurrent (the torque-producing current). @realtime
+ */
 export function electricalPhase(set: DriveSet, state: DriveState, joint: number, out: DriveOutput): void {
   const h = state.subStep[joint];
   const omega = state.motorVelocity[joint];
@@ -36,10 +41,13 @@ export function electricalPhase(set: DriveSet, state: DriveState, joint: number,
   const resistance = set.resistance[joint] * (1 + set.temperatureCoefficient[joint] * (temperature - set.referenceTemperature[joint]));
   const L = set.inductance[joint];
   const drive = voltage - set.backEmfConstant[joint] * omega;
-  const current = L === 0 ? drive / resistance : (L * state.current[joint] + h * drive) / (L + h * resistance);
+  const previous = state.current[joint];
+  const current = L === 0 ? drive / resistance : ((L / h - 0.5 * resistance) * previous + drive) / (L / h + 0.5 * resistance);
+  const mean = L === 0 ? current : 0.5 * (previous + current);
   state.current[joint] = current;
-  const copper = resistance * current * current;
-  out.electricalEnergy += voltage * current * h;
+  state.meanCurrent[joint] = mean;
+  const copper = resistance * mean * mean;
+  out.electricalEnergy += voltage * mean * h;
   out.copperLoss += copper * h;
   const C = set.thermalCapacity[joint];
   if (C !== 0) {
@@ -69,7 +77,7 @@ export function rigidPhase(set: DriveSet, state: DriveState, joint: number, out:
   const bristle = state.motorBristle[joint];
   frictionPhase(f, joint, state.motorBristle, state.motorVelocity, state.subStep, state.motorFrictionTorque);
   const friction = state.motorFrictionTorque[joint];
-  const input = set.torqueConstant[joint] * state.current[joint] - friction;
+  const input = set.torqueConstant[joint] * state.meanCurrent[joint] - friction;
   const x = (input >= 0 ? omega : -omega) / set.efficiencyBand[joint];
   const share = x <= -1 ? 0 : x >= 1 ? 1 : 0.5 + 0.5 * x;
   const back = 1 / set.backEfficiency[joint];
@@ -135,7 +143,7 @@ export function compliantPhase(set: DriveSet, state: DriveState, joint: number, 
     B = (0.5 * (ideal < 0 ? -ideal : ideal) * spread) / band;
   }
   const inertia = set.rotorInertia[joint];
-  const driving = set.torqueConstant[joint] * state.current[joint] - A;
+  const driving = set.torqueConstant[joint] * state.meanCurrent[joint] - A;
   const f = set.motorFriction;
   let next: number;
   if (f.lugre[joint] === 1) {

@@ -138,8 +138,9 @@ export interface DriveState {
   /** Motor angle (rad) and velocity (rad/s), motor side. */
   readonly motorAngle: Float64Array;
   readonly motorVelocity: Float64Array;
-  /** Winding current (A) and applied voltage (V). */
+  /** Winding current (A) at the end of the last sub-step, its mean over that sub-step (A, the one that made torque), applied voltage (V). */
   readonly current: Float64Array;
+  readonly meanCurrent: Float64Array;
   readonly voltage: Float64Array;
   /** Winding temperature (K). */
   readonly temperature: Float64Array;
@@ -218,7 +219,7 @@ function floats(nq: number): Float64Array {
 export function createDriveState(set: DriveSet): DriveState {
   const n = set.nq;
   return {
-    motorAngle: floats(n), motorVelocity: floats(n), current: floats(n), voltage: floats(n), temperature: floats(n),
+    motorAngle: floats(n), motorVelocity: floats(n), current: floats(n), meanCurrent: floats(n), voltage: floats(n), temperature: floats(n),
     hysteresis: floats(n), motorBristle: floats(n), jointBristle: floats(n), currentIntegral: floats(n),
     velocityIntegral: floats(n), currentReference: floats(n), velocityReference: floats(n), filteredVelocity: floats(n),
     lastEncoderAngle: floats(n), tick: floats(n), torque: floats(n), meshTorque: floats(n),
@@ -233,6 +234,7 @@ export function resetDriveJoint(set: DriveSet, state: DriveState, joint: number,
   state.motorAngle[joint] = N * q + set.offset[joint];
   state.motorVelocity[joint] = N * v;
   state.current[joint] = 0;
+  state.meanCurrent[joint] = 0;
   state.voltage[joint] = 0;
   state.temperature[joint] = set.ambientTemperature[joint];
   state.hysteresis[joint] = 0;

@@ -31,7 +31,8 @@ describe('lossless rigid drive', () => {
       (q, v, tau) => {
         command.effort = tau;
         driveStep(set, state, 0, command, q, v, h, out);
-        exactly(out.tau, set.ratio[0] * (set.torqueConstant[0] * out.current));
+        // One sub-step: tau is made by the mean current of that sub-step.
+        exactly(out.tau, set.ratio[0] * (set.torqueConstant[0] * state.meanCurrent[0]));
         exactly(out.motorAngle, set.ratio[0] * q + set.offset[0]);
         exactly(out.motorVelocity, set.ratio[0] * v);
         exactly(out.tauFriction, 0);
