@@ -5,10 +5,12 @@
 //   group A: time-optimal velocity change (v0, a0) -> (vp, 0)      jerk s·J, 0, -s·J
 //   cruise:  constant velocity vp for tc >= 0
 //   group B: time-optimal velocity change (vp, 0) -> (vf, af)      jerk s·J, 0, -s·J
-// parameterised by the peak velocity vp in [vMin, vMax]. `evaluate(vp)` gives the duration T(vp)
+// parameterised by the peak velocity vp in [vMin, vMax]. `evaluate()` at vp = `candidate` gives the duration T(vp)
 // and the distance D(vp) of the profile without cruise, and their derivatives:
 //   T'(vp) = 1/apA - 1/apB,   D'(vp) = vp·T'(vp) + K,   K = (t3A + t1B)/2 > 0,
 // so for a fixed total duration the distance with cruise, D + vp·(T - T(vp)), grows with vp.
+
+import type { TrajectoryInput } from './types.ts';
 
 /** Working record of one DoF: limits, braked start state, target, and the last `evaluate` result. */
 export class DofProblem {
@@ -65,6 +67,21 @@ export class DofProblem {
   readonly blockedPeak = new Float64Array(4);
   readonly blockedKind = new Uint8Array(4);
 
+  /**
+   * Argument of `evaluate` (the peak velocity vp), and the root-finding request of roots.ts. Hot
+   * functions take their numbers through fields: V8 boxes doubles passed to or returned from a
+   * call it does not inline, and that would allocate.
+   */
+  candidate = 0;
+  rootValue = 0;
+  rootA = 0;
+  rootB = 0;
+  rootFa = 0;
+  rootFb = 0;
+  /** Requested total duration of `buildForDuration`, and the cruise time of the profile it appends. */
+  requestedDuration = 0;
+  cruise = 0;
+
   /** Results of the last `evaluate`: T(vp), D(vp), T'(vp), K. */
   time = 0;
   dist = 0;
@@ -85,7 +102,8 @@ export class DofProblem {
    * Profile without cruise through peak velocity `vp`; writes time, dist, slope, k and the phases.
    * @realtime
    */
-  evaluate(vp: number): void {
+  evaluate(): void {
+    const vp = this.candidate;
     const jerk = this.jerk;
     const twoJerk = 2 * jerk;
     // Group A: (v0, a0) -> (vp, 0).
@@ -161,10 +179,15 @@ export class DofProblem {
    * Loads limits and states, computes the brake and the landmarks of T(vp).
    * @realtime
    */
-  prepare(
-    p: number, v: number, a: number, pf: number, vf: number, af: number,
-    vMax: number, vMin: number, aMax: number, aMin: number, jerk: number,
-  ): void {
+  prepare(input: TrajectoryInput, i: number): void {
+    const vMax = input.maxVelocity[i];
+    const aMax = input.maxAcceleration[i];
+    const vMin = input.minVelocity === null ? -vMax : input.minVelocity[i];
+    const aMin = input.minAcceleration === null ? -aMax : input.minAcceleration[i];
+    const jerk = input.maxJerk[i];
+    const vf = input.targetVelocity[i];
+    const af = input.targetAcceleration[i];
+    const pf = input.targetPosition[i];
     this.vMax = vMax;
     this.vMin = vMin;
     this.aMax = aMax;
@@ -173,7 +196,10 @@ export class DofProblem {
     this.pf = pf;
     this.vf = vf;
     this.af = af;
-    this.brake(p, v, a);
+    this.p0 = input.currentPosition[i];
+    this.v0 = input.currentVelocity[i];
+    this.a0 = input.currentAcceleration[i];
+    this.brake();
     this.distance = pf - this.p0;
     const twoJerk = 2 * jerk;
     let aStar = this.v0 + (this.a0 * Math.abs(this.a0)) / twoJerk;
@@ -186,10 +212,12 @@ export class DofProblem {
     const upper = aStar < bStar ? bStar : aStar;
     this.lower = lower;
     this.upper = upper;
-    this.evaluate(lower);
+    this.candidate = lower;
+    this.evaluate();
     this.timeLower = this.time;
     this.distanceLower = this.dist;
-    this.evaluate(upper);
+    this.candidate = upper;
+    this.evaluate();
     this.timeUpper = this.time;
     this.distanceUpper = this.dist;
     if (upper > lower) {
@@ -198,7 +226,8 @@ export class DofProblem {
       let peak = 0.5 * (this.v0 + vf) + (aStar <= bStar ? afSquare - a0Square : a0Square - afSquare) / (4 * jerk);
       peak = peak < lower ? lower : peak > upper ? upper : peak;
       this.peak = peak;
-      this.evaluate(peak);
+      this.candidate = peak;
+    this.evaluate();
       this.timePeak = this.time;
       // Where the acceleration limit flattens T, the stationary point may sit below an end.
       if (this.timeUpper >= this.timePeak) {
@@ -213,17 +242,22 @@ export class DofProblem {
       this.peak = lower;
       this.timePeak = this.timeLower;
     }
-    this.evaluate(vMax);
+    this.candidate = vMax;
+    this.evaluate();
     this.timeVMax = this.time;
     this.distanceVMax = this.dist;
-    this.evaluate(vMin);
+    this.candidate = vMin;
+    this.evaluate();
     this.timeVMin = this.time;
     this.distanceVMin = this.dist;
     this.timeVelocityChange = this.timeLower < this.timeUpper ? this.timeLower : this.timeUpper;
   }
 
-  /** Brakes a state outside the limits into them (at most two phases) and stores the result as p0, v0, a0. */
-  private brake(p: number, v: number, a: number): void {
+  /** Brakes the state p0, v0, a0 into the limits (at most two phases) and replaces it by the result. */
+  private brake(): void {
+    const p = this.p0;
+    const v = this.v0;
+    const a = this.a0;
     const jerk = this.jerk;
     const vMax = this.vMax;
     const vMin = this.vMin;

@@ -88,15 +88,7 @@ export class TrajectoryGenerator {
     let duration = 0;
     for (let i = 0; i < dofs; i++) {
       const problem = problems[i];
-      const vMax = input.maxVelocity[i];
-      const aMax = input.maxAcceleration[i];
-      problem.prepare(
-        input.currentPosition[i], input.currentVelocity[i], input.currentAcceleration[i],
-        input.targetPosition[i], input.targetVelocity[i], input.targetAcceleration[i],
-        vMax, input.minVelocity === null ? -vMax : input.minVelocity[i],
-        aMax, input.minAcceleration === null ? -aMax : input.minAcceleration[i],
-        input.maxJerk[i],
-      );
+      problem.prepare(input, i);
       if (!solveMinimumDuration(problem, this.step1) || !Number.isFinite(problem.minimumDuration)) {
         output.errorMessage = `dof ${i}: no time-optimal profile found`;
         return TrajectoryResult.ErrorInfeasible;
@@ -110,11 +102,12 @@ export class TrajectoryGenerator {
     for (let i = 0; i < dofs; i++) {
       const problem = problems[i];
       const total = synchronized ? duration : problem.minimumDuration;
-      if (!buildForDuration(problem, total, this.list, this.step2)) {
+      problem.requestedDuration = total;
+      if (!buildForDuration(problem, this.list, this.step2)) {
         output.errorMessage = `dof ${i}: no profile of duration ${total} s found`;
         return TrajectoryResult.ErrorInfeasible;
       }
-      trajectory.setDof(i, this.list, input.currentPosition[i], input.currentVelocity[i], input.currentAcceleration[i]);
+      trajectory.setDof(i, this.list, input.currentPosition, input.currentVelocity, input.currentAcceleration);
       if (trajectory.dofDuration[i] > longest) longest = trajectory.dofDuration[i];
     }
     trajectory.duration = synchronized ? duration : longest;

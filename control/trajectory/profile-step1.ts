@@ -19,12 +19,23 @@ export class Step1Scratch {
   readonly eventPeak = new Float64Array(48);
   readonly eventKind = new Uint8Array(48);
   count = 0;
+  /** Path or piece being scanned: ends in vp and D - distance there (fields, not arguments: no boxing). */
+  start = 0;
+  end = 0;
+  gStart = 0;
+  gEnd = 0;
   /** Latest event time per bound: events along one path never go back in time (rounding aside). */
   readonly latest = new Float64Array(2);
 
-  /** Appends one event. */
-  push(time: number, bound: number, good: boolean, peak: number, kind: number): void {
+  /** Time and peak velocity of the next `push` (fields, not arguments: no boxing). */
+  time = 0;
+  peak = 0;
+
+  /** Appends one event at `time` with profile `peak`. */
+  push(bound: number, good: boolean, kind: number): void {
     if (this.count >= 48) return;
+    let time = this.time;
+    const peak = this.peak;
     if (time < this.latest[bound]) time = this.latest[bound];
     this.latest[bound] = time;
     this.eventTime[this.count] = time;
@@ -62,61 +73,114 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
   let upGood: boolean;
   if (hump && problem.timeLower < problem.timeUpper) {
     upGood = gLower >= 0;
-    const q = findRoot(problem, RootMode.Time, problem.timeUpper, lower, problem.peak, problem.timeLower - problem.timeUpper, problem.timePeak - problem.timeUpper);
+    problem.rootValue = problem.timeUpper;
+    problem.rootA = lower;
+    problem.rootB = problem.peak;
+    problem.rootFa = problem.timeLower - problem.timeUpper;
+    problem.rootFb = problem.timePeak - problem.timeUpper;
+    findRoot(problem, RootMode.Time);
     const gQ = problem.dist - distance;
-    scanPath(problem, scratch, 0, lower, q, gLower, gQ);
-    if (gQ >= 0 !== gUpper >= 0) scratch.push(problem.timeUpper, 0, gUpper >= 0, upper, EventKind.Jump);
+    scratch.start = lower;
+    scratch.end = problem.candidate;
+    scratch.gStart = gLower;
+    scratch.gEnd = gQ;
+    scanPath(problem, scratch, 0);
+    if (gQ >= 0 !== gUpper >= 0) {
+      scratch.time = problem.timeUpper;
+      scratch.peak = upper;
+      scratch.push(0, gUpper >= 0, EventKind.Jump);
+    }
   } else {
     upGood = gUpper >= 0;
   }
   const gVMax = problem.distanceVMax - distance;
-  scanPath(problem, scratch, 0, upper, problem.vMax, gUpper, gVMax);
-  if (gVMax < 0) scratch.push(problem.timeVMax - gVMax / problem.vMax, 0, true, problem.vMax, EventKind.Profile);
+  scratch.start = upper;
+  scratch.end = problem.vMax;
+  scratch.gStart = gUpper;
+  scratch.gEnd = gVMax;
+  scanPath(problem, scratch, 0);
+  if (gVMax < 0) {
+    scratch.time = problem.timeVMax - gVMax / problem.vMax;
+    scratch.peak = problem.vMax;
+    scratch.push(0, true, EventKind.Profile);
+  }
 
   // Lower bound path: [upper, q'] on the falling side of the hump (if upper is the global minimum),
   // then [lower, vMin] downwards, then cruise at vMin.
   let lowGood: boolean;
   if (hump && problem.timeUpper < problem.timeLower) {
     lowGood = gUpper <= 0;
-    const q = findRoot(problem, RootMode.Time, problem.timeLower, problem.peak, upper, problem.timePeak - problem.timeLower, problem.timeUpper - problem.timeLower);
+    problem.rootValue = problem.timeLower;
+    problem.rootA = problem.peak;
+    problem.rootB = upper;
+    problem.rootFa = problem.timePeak - problem.timeLower;
+    problem.rootFb = problem.timeUpper - problem.timeLower;
+    findRoot(problem, RootMode.Time);
     const gQ = problem.dist - distance;
-    scanPath(problem, scratch, 1, upper, q, gUpper, gQ);
-    if (gQ <= 0 !== gLower <= 0) scratch.push(problem.timeLower, 1, gLower <= 0, lower, EventKind.Jump);
+    scratch.start = upper;
+    scratch.end = problem.candidate;
+    scratch.gStart = gUpper;
+    scratch.gEnd = gQ;
+    scanPath(problem, scratch, 1);
+    if (gQ <= 0 !== gLower <= 0) {
+      scratch.time = problem.timeLower;
+      scratch.peak = lower;
+      scratch.push(1, gLower <= 0, EventKind.Jump);
+    }
   } else {
     lowGood = gLower <= 0;
   }
   const gVMin = problem.distanceVMin - distance;
-  scanPath(problem, scratch, 1, lower, problem.vMin, gLower, gVMin);
-  if (gVMin > 0) scratch.push(problem.timeVMin - gVMin / problem.vMin, 1, true, problem.vMin, EventKind.Profile);
+  scratch.start = lower;
+  scratch.end = problem.vMin;
+  scratch.gStart = gLower;
+  scratch.gEnd = gVMin;
+  scanPath(problem, scratch, 1);
+  if (gVMin > 0) {
+    scratch.time = problem.timeVMin - gVMin / problem.vMin;
+    scratch.peak = problem.vMin;
+    scratch.push(1, true, EventKind.Profile);
+  }
 
   return walkEvents(problem, scratch, upGood, lowGood);
 }
 
 /**
- * Finds the roots of D(vp) - distance on the path from `start` to `end` and records an event for
- * each. On the upper path T rises with vp (D is monotone where vp >= 0); on the lower path T falls
- * with vp (D is monotone where vp <= 0); elsewhere the interval is sampled.
+ * Finds the roots of D(vp) - distance on the path from scratch.start to scratch.end and records an
+ * event for each. On the upper path T rises with vp (D is monotone where vp >= 0); on the lower
+ * path T falls with vp (D is monotone where vp <= 0); elsewhere the interval is sampled.
  */
-function scanPath(problem: DofProblem, scratch: Step1Scratch, bound: number, start: number, end: number, gStart: number, gEnd: number): void {
+function scanPath(problem: DofProblem, scratch: Step1Scratch, bound: number): void {
+  const start = scratch.start;
+  const end = scratch.end;
+  const gStart = scratch.gStart;
+  const gEnd = scratch.gEnd;
   if (start === end) return;
   // The mixed part is vp < 0 on the upper path and vp > 0 on the lower path.
   const mixedStart = bound === 0 ? start < 0 : start > 0;
   const mixedEnd = bound === 0 ? end < 0 : end > 0;
   if (!mixedStart && !mixedEnd) {
-    scanPiece(problem, scratch, bound, start, end, gStart, gEnd);
+    scanPiece(problem, scratch, bound);
     return;
   }
   let split = end;
   let gSplit = gEnd;
   if (mixedStart !== mixedEnd) {
     split = 0;
-    problem.evaluate(0);
+    problem.candidate = 0;
+    problem.evaluate();
     gSplit = problem.dist - problem.distance;
   }
   // Sample the mixed part.
   const mixedFrom = mixedStart ? start : split;
   const mixedTo = mixedStart ? split : end;
-  if (!mixedStart) scanPiece(problem, scratch, bound, start, split, gStart, gSplit);
+  if (!mixedStart) {
+    scratch.start = start;
+    scratch.end = split;
+    scratch.gStart = gStart;
+    scratch.gEnd = gSplit;
+    scanPiece(problem, scratch, bound);
+  }
   let x = mixedFrom;
   let g = mixedStart ? gStart : gSplit;
   for (let i = 1; i <= MIXED_SAMPLES; i++) {
@@ -127,23 +191,43 @@ function scanPath(problem: DofProblem, scratch: Step1Scratch, bound: number, sta
       gNext = mixedStart ? gSplit : gEnd;
     } else {
       xNext = mixedFrom + ((mixedTo - mixedFrom) * i) / MIXED_SAMPLES;
-      problem.evaluate(xNext);
+      problem.candidate = xNext;
+      problem.evaluate();
       gNext = problem.dist - problem.distance;
     }
-    scanPiece(problem, scratch, bound, x, xNext, g, gNext);
+    scratch.start = x;
+    scratch.end = xNext;
+    scratch.gStart = g;
+    scratch.gEnd = gNext;
+    scanPiece(problem, scratch, bound);
     x = xNext;
     g = gNext;
   }
-  if (mixedStart && mixedStart !== mixedEnd) scanPiece(problem, scratch, bound, split, end, gSplit, gEnd);
+  if (mixedStart && mixedStart !== mixedEnd) {
+    scratch.start = split;
+    scratch.end = end;
+    scratch.gStart = gSplit;
+    scratch.gEnd = gEnd;
+    scanPiece(problem, scratch, bound);
+  }
 }
 
-/** Records the event of one sign change of D - distance between two path points, if any. */
-function scanPiece(problem: DofProblem, scratch: Step1Scratch, bound: number, start: number, end: number, gStart: number, gEnd: number): void {
+/** Records the event of one sign change of D - distance on the piece in scratch, if any. */
+function scanPiece(problem: DofProblem, scratch: Step1Scratch, bound: number): void {
+  const gStart = scratch.gStart;
+  const gEnd = scratch.gEnd;
   const goodStart = bound === 0 ? gStart >= 0 : gStart <= 0;
   const goodEnd = bound === 0 ? gEnd >= 0 : gEnd <= 0;
   if (goodStart === goodEnd) return;
-  const peak = findRoot(problem, RootMode.Distance, 0, start, end, gStart, gEnd);
-  scratch.push(problem.time, bound, goodEnd, peak, EventKind.Profile);
+  problem.rootValue = 0;
+  problem.rootA = scratch.start;
+  problem.rootB = scratch.end;
+  problem.rootFa = gStart;
+  problem.rootFb = gEnd;
+  findRoot(problem, RootMode.Distance);
+  scratch.time = problem.time;
+  scratch.peak = problem.candidate;
+  scratch.push(bound, goodEnd, EventKind.Profile);
 }
 
 /** Sorts the events and turns them into the minimum duration and blocked intervals (brake included). */

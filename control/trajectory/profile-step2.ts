@@ -33,6 +33,8 @@ export class SegmentList {
 export class Step2Scratch {
   readonly first = new SegmentList();
   readonly second = new SegmentList();
+  /** Weight of `first` in a blend. */
+  weight = 0;
 }
 
 /** Appends the brake phases of a prepared problem. */
@@ -41,9 +43,10 @@ export function appendBrake(problem: DofProblem, list: SegmentList): void {
   if (problem.brakeCount > 1) list.add(problem.brakeTime1, problem.brakeJerk1);
 }
 
-/** Appends the profile of the last `evaluate` with the given cruise time. */
-function appendFamily(problem: DofProblem, list: SegmentList, cruise: number): void {
+/** Appends the profile of the last `evaluate` with cruise time `problem.cruise`. */
+function appendFamily(problem: DofProblem, list: SegmentList): void {
   const jerk = problem.jerk;
+  const cruise = problem.cruise;
   const jerkA = problem.signA * jerk;
   list.add(problem.timeA1, jerkA);
   list.add(problem.timeA2, 0);
@@ -56,11 +59,12 @@ function appendFamily(problem: DofProblem, list: SegmentList, cruise: number): v
 }
 
 /**
- * Writes into `list` (after clearing it) a profile of total duration `total` (brake included).
- * Returns false when the duration is not feasible for this DoF.
+ * Writes into `list` (after clearing it) a profile of total duration `problem.requestedDuration`
+ * (brake included). Returns false when the duration is not feasible for this DoF.
  * @realtime
  */
-export function buildForDuration(problem: DofProblem, total: number, list: SegmentList, scratch: Step2Scratch): boolean {
+export function buildForDuration(problem: DofProblem, list: SegmentList, scratch: Step2Scratch): boolean {
+  const total = problem.requestedDuration;
   list.count = 0;
   appendBrake(problem, list);
   let duration = total - problem.brakeDuration;
@@ -84,9 +88,11 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
     if (total === problem.blocked[2 * b + 1] && problem.blockedKind[b] === EventKind.Profile) peakVelocity = problem.blockedPeak[b];
   }
   if (peakVelocity === peakVelocity) {
-    problem.evaluate(peakVelocity);
+    problem.candidate = peakVelocity;
+    problem.evaluate();
     const rest = duration - problem.time;
-    appendFamily(problem, list, rest > 0 ? rest : 0);
+    problem.cruise = rest > 0 ? rest : 0;
+    appendFamily(problem, list);
     return true;
   }
   const distance = problem.distance;
@@ -96,17 +102,51 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
 
   // Right end u of the peak-velocity range, and E there.
   let right: number;
-  if (duration >= problem.timeVMax) right = problem.vMax;
-  else if (duration >= problem.timeUpper) right = findRoot(problem, RootMode.Time, duration, upper, problem.vMax, problem.timeUpper - duration, problem.timeVMax - duration);
-  else right = findRoot(problem, RootMode.Time, duration, lower, problem.peak, problem.timeLower - duration, problem.timePeak - duration);
-  problem.evaluate(right);
+  if (duration >= problem.timeVMax) {
+    right = problem.vMax;
+  } else {
+    if (duration >= problem.timeUpper) {
+      problem.rootValue = duration;
+      problem.rootA = upper;
+      problem.rootB = problem.vMax;
+      problem.rootFa = problem.timeUpper - duration;
+      problem.rootFb = problem.timeVMax - duration;
+    } else {
+      problem.rootValue = duration;
+      problem.rootA = lower;
+      problem.rootB = problem.peak;
+      problem.rootFa = problem.timeLower - duration;
+      problem.rootFb = problem.timePeak - duration;
+    }
+    findRoot(problem, RootMode.Time);
+    right = problem.candidate;
+  }
+  problem.candidate = right;
+  problem.evaluate();
   const eRight = problem.dist + right * (duration - problem.time) - distance;
   // Left end l.
   let left: number;
-  if (duration >= problem.timeVMin) left = problem.vMin;
-  else if (duration >= problem.timeLower) left = findRoot(problem, RootMode.Time, duration, problem.vMin, lower, problem.timeVMin - duration, problem.timeLower - duration);
-  else left = findRoot(problem, RootMode.Time, duration, problem.peak, upper, problem.timePeak - duration, problem.timeUpper - duration);
-  problem.evaluate(left);
+  if (duration >= problem.timeVMin) {
+    left = problem.vMin;
+  } else {
+    if (duration >= problem.timeLower) {
+      problem.rootValue = duration;
+      problem.rootA = problem.vMin;
+      problem.rootB = lower;
+      problem.rootFa = problem.timeVMin - duration;
+      problem.rootFb = problem.timeLower - duration;
+    } else {
+      problem.rootValue = duration;
+      problem.rootA = problem.peak;
+      problem.rootB = upper;
+      problem.rootFa = problem.timePeak - duration;
+      problem.rootFb = problem.timeUpper - duration;
+    }
+    findRoot(problem, RootMode.Time);
+    left = problem.candidate;
+  }
+  problem.candidate = left;
+  problem.evaluate();
   const eLeft = problem.dist + left * (duration - problem.time) - distance;
 
   // Rounding of the distances compared, plus a sliver of the reachable span [eLeft, eRight].
@@ -119,11 +159,21 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
   let eTo = eRight;
   if (hump && duration < problem.timePeak && duration >= problem.timeLower && duration >= problem.timeUpper) {
     // Two intervals [left, m1] and [m2, right] with a gap between.
-    const m1 = findRoot(problem, RootMode.Time, duration, lower, problem.peak, problem.timeLower - duration, problem.timePeak - duration);
-    problem.evaluate(m1);
+    problem.rootValue = duration;
+    problem.rootA = lower;
+    problem.rootB = problem.peak;
+    problem.rootFa = problem.timeLower - duration;
+    problem.rootFb = problem.timePeak - duration;
+    findRoot(problem, RootMode.Time);
+    const m1 = problem.candidate;
     const e1 = problem.dist - distance;
-    const m2 = findRoot(problem, RootMode.Time, duration, problem.peak, upper, problem.timePeak - duration, problem.timeUpper - duration);
-    problem.evaluate(m2);
+    problem.rootValue = duration;
+    problem.rootA = problem.peak;
+    problem.rootB = upper;
+    problem.rootFa = problem.timePeak - duration;
+    problem.rootFb = problem.timeUpper - duration;
+    findRoot(problem, RootMode.Time);
+    const m2 = problem.candidate;
     const e2 = problem.dist - distance;
     if (e1 >= -tolerance) {
       to = m1;
@@ -137,21 +187,32 @@ export function buildForDuration(problem: DofProblem, total: number, list: Segme
       const second = scratch.second;
       first.count = 0;
       second.count = 0;
-      problem.evaluate(m1);
-      appendFamily(problem, first, 0);
-      problem.evaluate(m2);
-      appendFamily(problem, second, 0);
-      blend(first, second, e2 / (e2 - e1), list);
+      problem.cruise = 0;
+      problem.candidate = m1;
+      problem.evaluate();
+      appendFamily(problem, first);
+      problem.candidate = m2;
+      problem.evaluate();
+      appendFamily(problem, second);
+      scratch.weight = e2 / (e2 - e1);
+      blend(scratch, list);
       return true;
     }
   }
-  let vp: number;
-  if (eFrom >= 0) vp = from;
-  else if (eTo <= 0) vp = to;
-  else vp = findRoot(problem, RootMode.Cruise, duration, from, to, eFrom, eTo);
-  problem.evaluate(vp);
+  if (eFrom >= 0 || eTo <= 0) {
+    problem.candidate = eFrom >= 0 ? from : to;
+    problem.evaluate();
+  } else {
+    problem.rootValue = duration;
+    problem.rootA = from;
+    problem.rootB = to;
+    problem.rootFa = eFrom;
+    problem.rootFb = eTo;
+    findRoot(problem, RootMode.Cruise);
+  }
   const cruise = duration - problem.time;
-  appendFamily(problem, list, cruise > 0 ? cruise : 0);
+  problem.cruise = cruise > 0 ? cruise : 0;
+  appendFamily(problem, list);
   return true;
 }
 
@@ -161,7 +222,10 @@ function snap(value: number, landmark: number, tolerance: number): number {
 }
 
 /** Appends weight·first + (1 - weight)·second (jerk-wise, over the same duration) to `out`. */
-function blend(first: SegmentList, second: SegmentList, weight: number, out: SegmentList): void {
+function blend(scratch: Step2Scratch, out: SegmentList): void {
+  const first = scratch.first;
+  const second = scratch.second;
+  const weight = scratch.weight;
   let i = 0;
   let j = 0;
   let leftFirst = first.count > 0 ? first.durations[0] : 0;

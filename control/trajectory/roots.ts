@@ -8,18 +8,25 @@ export const RootMode = { Time: 0, Distance: 1, Cruise: 2 } as const;
 export type RootMode = (typeof RootMode)[keyof typeof RootMode];
 
 /**
- * Root of the chosen function on [xa, xb] given its values fa, fb there (opposite signs or a zero).
- * Leaves `problem` evaluated at the returned vp.
+ * Root of the chosen function on [rootA, rootB] given its values rootFa, rootFb there (opposite
+ * signs or a zero). Leaves `problem` evaluated at the root, which is in `problem.candidate`.
  * @realtime
  */
-export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa: number, xb: number, fa: number, fb: number): number {
+export function findRoot(problem: DofProblem, mode: RootMode): void {
+  const value = problem.rootValue;
+  const xa = problem.rootA;
+  const xb = problem.rootB;
+  let fa = problem.rootFa;
+  let fb = problem.rootFb;
   if (fa === 0) {
-    problem.evaluate(xa);
-    return xa;
+    problem.candidate = xa;
+    problem.evaluate();
+    return;
   }
   if (fb === 0) {
-    problem.evaluate(xb);
-    return xb;
+    problem.candidate = xb;
+    problem.evaluate();
+    return;
   }
   // Keep the bracket oriented: f(low) < 0 < f(high).
   let low = xa;
@@ -42,7 +49,8 @@ export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa:
       x = 0.5 * (low + high);
       if (x === low || x === high) break;
     }
-    problem.evaluate(x);
+    problem.candidate = x;
+    problem.evaluate();
     let f: number;
     let derivative: number;
     if (mode === RootMode.Time) {
@@ -61,13 +69,13 @@ export function findRoot(problem: DofProblem, mode: RootMode, value: number, xa:
       ? value
       : Math.abs(problem.distance) + (Math.abs(problem.v0) + Math.abs(x) + Math.abs(problem.vf)) * (mode === RootMode.Cruise ? value : problem.time);
     const size = Math.abs(f);
-    if (size <= rounding * scale + 1e-300) return x;
+    if (size <= rounding * scale + 1e-300) return;
     if (f < 0) low = x;
     else high = x;
     bisectNext = size > 0.5 * previous;
     previous = size;
     x -= f / derivative;
   }
-  problem.evaluate(x);
-  return x;
+  problem.candidate = x;
+  problem.evaluate();
 }

@@ -29,10 +29,13 @@ export class Trajectory {
   }
 
   /**
-   * Stores DoF `dof`'s profile: `list` integrated from the start state (p, v, a).
+   * Stores DoF `dof`'s profile: `list` integrated from the start state at index `dof` of the arrays.
    * @realtime
    */
-  setDof(dof: number, list: SegmentList, p: number, v: number, a: number): void {
+  setDof(dof: number, list: SegmentList, position: Float64Array, velocity: Float64Array, acceleration: Float64Array): void {
+    let p = position[dof];
+    let v = velocity[dof];
+    let a = acceleration[dof];
     const segments = this.segments;
     let base = dof * MAX_SEGMENTS * STRIDE;
     let time = 0;

@@ -153,10 +153,20 @@ describe('blocked intervals (step 1 against step 2)', () => {
       fc.property(
         uniform(-2, 2), uniform(-0.9, 0.9), uniform(-0.9, 0.9), uniform(-0.9, 0.9), uniform(-0.6, 0.6), uniform(0, 1),
         (pf, v, a, vf, af, where) => {
-          problem.prepare(0, v, a, pf, vf, af, 1, -1, 1, -1, 2);
+          const input = single(1, 1, 2);
+          input.currentVelocity[0] = v;
+          input.currentAcceleration[0] = a;
+          input.targetPosition[0] = pf;
+          input.targetVelocity[0] = vf;
+          input.targetAcceleration[0] = af;
+          problem.prepare(input, 0);
+          const build = (total: number) => {
+            problem.requestedDuration = total;
+            return buildForDuration(problem, list, step2);
+          };
           expect(solveMinimumDuration(problem, step1)).toBe(true);
           const minimum = problem.minimumDuration;
-          expect(buildForDuration(problem, minimum, list, step2)).toBe(true);
+          expect(build(minimum)).toBe(true);
           if (problem.blockedCount > 0) withBlocked++;
           for (let b = 0; b < problem.blockedCount; b++) {
             const from = problem.blocked[2 * b];
@@ -164,9 +174,9 @@ describe('blocked intervals (step 1 against step 2)', () => {
             expect(to).toBeGreaterThan(from);
             if (to - from > 1e-6) {
               const inside = from + (to - from) * (0.001 + 0.998 * where);
-              expect(buildForDuration(problem, inside, list, step2)).toBe(false);
+              expect(build(inside)).toBe(false);
             }
-            expect(buildForDuration(problem, to, list, step2)).toBe(true);
+            expect(build(to)).toBe(true);
           }
           // Beyond the minimum and outside every blocked interval a profile exists.
           const later = minimum + where * 3;
@@ -174,8 +184,8 @@ describe('blocked intervals (step 1 against step 2)', () => {
           for (let b = 0; b < problem.blockedCount; b++) {
             if (later > problem.blocked[2 * b] && later < problem.blocked[2 * b + 1]) blocked = true;
           }
-          if (!blocked) expect(buildForDuration(problem, later, list, step2)).toBe(true);
-          expect(buildForDuration(problem, minimum * (1 - 1e-6) - 1e-6, list, step2)).toBe(false);
+          if (!blocked) expect(build(later)).toBe(true);
+          expect(build(minimum * (1 - 1e-6) - 1e-6)).toBe(false);
         },
       ),
       { numRuns: 5000, seed: 17 },
