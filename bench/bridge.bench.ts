@@ -1,7 +1,7 @@
 // bridge/throughput-json, bridge/throughput-cbor: 7-joint JointState from one roslib client to
 // another through our server, at a fixed offered rate; msgs/s received and fraction delivered.
 // bridge/latency: publish -> echoing roslib client -> back, round trip p50/p99 at 1 kHz.
-// bridge/fanout: one in-process publisher at 1 kHz, 50 roslib subscribers, delay p50/p99.
+// bridge/fanout: one in-process publisher at 1 kHz, 50 roslib subscribers in two workers, delay p50/p99.
 // The server runs on the main thread; roslib clients run in worker threads, as separate
 // processes would.
 import { Worker } from 'node:worker_threads';
@@ -186,8 +186,9 @@ bench('bridge/fanout', async (options) => {
   const server = new RosbridgeServer();
   await server.start({ host: '127.0.0.1', port: 0 });
   const subscribers = 50;
-  const fan = spawn({ role: 'fanout', url: server.url, subscribers });
-  await fan.next();
+  // Two workers of 25 roslib clients each, so both cores decode.
+  const fans = [spawn({ role: 'fanout', url: server.url, subscribers: subscribers / 2 }), spawn({ role: 'fanout', url: server.url, subscribers: subscribers / 2 })];
+  for (const f of fans) await f.next();
   await new Promise((r) => setTimeout(r, 200));
   const count = options.quick ? 500 : 5000;
   const msg = (i: number) => ({
@@ -202,11 +203,14 @@ bench('bridge/fanout', async (options) => {
     if ((i & 255) === 0) options.progress(i / count);
   }
   await new Promise((r) => setTimeout(r, 500));
-  fan.worker.postMessage('delays');
-  const reply = await fan.next();
-  await fan.worker.terminate();
+  const replies: Reply[] = [];
+  for (const f of fans) {
+    f.worker.postMessage('delays');
+    replies.push(await f.next());
+    await f.worker.terminate();
+  }
   await server.close();
-  const delays = (reply.delays as number[]).map((ms) => ms * 1000);
+  const delays = replies.flatMap((r) => r.delays as number[]).map((ms) => ms * 1000);
   const stats = summarize(delays);
   return [{ name: 'bridge/fanout', unit: 'us', median: stats.median, p99: stats.p99, n: delays.length, max: stats.max, subscribers, delivered: delays.length / (count * subscribers), rate_hz: 1000 }];
 });

@@ -16,7 +16,8 @@ import { handleActionFrame } from './session-actions.ts';
 
 /** What a session needs from its socket. */
 export interface Transport {
-  send(data: string | Uint8Array): void;
+  /** Sends a frame: strings as text; bytes as binary, or as text when `text` is true (UTF-8 JSON). */
+  send(data: string | Uint8Array, text?: boolean): void;
   /** Bytes queued in the socket and not yet written. */
   bufferedAmount(): number;
   close(code: number, reason: string): void;
@@ -186,6 +187,7 @@ export class Session implements SubscriptionOutput {
         const topic = absoluteName(frame.topic);
         const subscription = this.subscriptions.get(topic);
         if (!subscription) return this.warn(`unsubscribe: not subscribed to ${frame.topic}`, frame.id);
+        if (!subscription.has(frame.id)) return this.warn(`unsubscribe: no subscription ${frame.id ?? ''} on ${frame.topic}`, frame.id);
         if (subscription.remove(frame.id)) this.dropSubscription(topic, subscription);
         return;
       }
@@ -327,9 +329,16 @@ export class Session implements SubscriptionOutput {
       this.transport.send(delivery.cbor());
       return;
     }
-    const json = delivery.json();
-    const text = compression === 'png' ? encodePngFrame(json) : json;
-    this.sendText(text, Number.isFinite(subscription.fragmentSize) ? subscription.fragmentSize : undefined, undefined);
+    if (compression === 'png') {
+      this.sendText(encodePngFrame(delivery.json()), Number.isFinite(subscription.fragmentSize) ? subscription.fragmentSize : undefined, undefined);
+      return;
+    }
+    if (Number.isFinite(subscription.fragmentSize) && delivery.json().length > subscription.fragmentSize) {
+      this.sendText(delivery.json(), subscription.fragmentSize, undefined);
+      return;
+    }
+    // Encoded to UTF-8 once per message, however many clients subscribe.
+    this.transport.send(delivery.jsonBytes(), true);
   }
 
   private scheduleDrain(): void {

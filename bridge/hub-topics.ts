@@ -3,9 +3,12 @@
 import { encodeCborPublish } from './codec-cbor.ts';
 import { canonicalTypeName } from './message-schema.ts';
 
+const utf8 = new TextEncoder();
+
 /** One published message on its way to subscribers; encodings are computed once, on demand. */
 export class Delivery {
   private jsonText: string | undefined;
+  private jsonUtf8: Uint8Array | undefined;
   private cborBytes: Uint8Array | undefined;
   /** `prefix` is the topic's `{"op":"publish","topic":"…","msg":` text. */
   constructor(
@@ -18,6 +21,11 @@ export class Delivery {
   /** The JSON `publish` frame. */
   json(): string {
     return (this.jsonText ??= `${this.prefix}${JSON.stringify(this.msg)}}`);
+  }
+
+  /** The JSON `publish` frame as UTF-8, encoded once for every subscriber (sent as a text frame). */
+  jsonBytes(): Uint8Array {
+    return (this.jsonUtf8 ??= utf8.encode(this.json()));
   }
 
   /** The CBOR `publish` frame. */

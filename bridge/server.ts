@@ -119,14 +119,14 @@ export class RosbridgeServer {
     const session = new Session(
       this.hub,
       {
-        send: (data) => {
+        send: (data, text) => {
           if (socket.readyState !== socket.OPEN) return;
           if (!corked && tcp) {
             corked = true;
             tcp.cork();
             process.nextTick(uncork);
           }
-          socket.send(data);
+          socket.send(data, { binary: typeof data !== 'string' && text !== true });
         },
         bufferedAmount: () => socket.bufferedAmount,
         close: (code, reason) => socket.close(code, reason),

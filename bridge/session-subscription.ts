@@ -35,9 +35,14 @@ export class MergedSubscription implements TopicSink {
     this.merge();
   }
 
+  /** True when a request with this id (or, for undefined, any request) exists. */
+  has(id: string | undefined): boolean {
+    return id === undefined ? this.requests.size > 0 : this.requests.has(id);
+  }
+
   /** Removes one request (or all when `id` is undefined); true when none is left. */
   remove(id: string | undefined): boolean {
-    if (id === undefined || !this.requests.has(id)) this.requests.clear();
+    if (id === undefined) this.requests.clear();
     else this.requests.delete(id);
     if (this.requests.size > 0) this.merge();
     else this.stop();
