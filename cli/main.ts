@@ -6,8 +6,12 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-/** Builds the program with every subcommand registered. */
-export async function buildProgram(): Promise<Command> {
+/**
+ * Builds the program. Each command lives in cli/commands/<name>.ts; when `only` names one of them
+ * just that file is loaded (start-up of `embodied kin` then costs only what kin needs), otherwise
+ * every command is registered (help, unknown commands).
+ */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('embodied')
     .description('Robot control stack for servo-and-reducer arms: kinematics, dynamics, drives, rosbridge, simulator, web')
     .version('0.1.0')
@@ -17,7 +21,8 @@ export async function buildProgram(): Promise<Command> {
       throw error;
     });
   const commandsDir = join(dirname(fileURLToPath(import.meta.url)), 'commands');
-  const files = readdirSync(commandsDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  let files = readdirSync(commandsDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+  if (only !== undefined && files.includes(`${only}.ts`)) files = [`${only}.ts`];
   for (const file of files) {
     const module = (await import(pathToFileURL(join(commandsDir, file)).href)) as { register?: (p: Command) => void };
     if (typeof module.register === 'function') module.register(program);
@@ -26,7 +31,8 @@ export async function buildProgram(): Promise<Command> {
 }
 
 async function main(): Promise<void> {
-  const program = await buildProgram();
+  const first = process.argv[2];
+  const program = await buildProgram(first !== undefined && /^[a-z][a-z-]*$/.test(first) ? first : undefined);
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
