@@ -1,0 +1,63 @@
+// `embodied sim [--robot NAME|FILE] [--drive FILE] [--host 127.0.0.1] [--port 9090] [--rate 1000]`:
+// the simulated robot behind a rosbridge v2 server, as a ros2_control robot behind
+// rosbridge_server looks. Topics, services and the action are listed in sim/endpoint.ts.
+import type { Command } from 'commander';
+import { startSimServer } from '../../sim/server.ts';
+
+interface SimFlags {
+  robot: string;
+  drive?: string;
+  host: string;
+  port: string;
+  rate: string;
+  realTimeFactor: string;
+  coupling: string;
+  seed: string;
+}
+
+function positiveNumber(text: string, flag: string, integer = false): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`${flag} = "${text}": expected a ${integer ? 'non-negative integer' : 'non-negative number'}`);
+  }
+  return value;
+}
+
+/** Registers `embodied sim`. */
+export function register(program: Command): void {
+  program
+    .command('sim')
+    .description('simulate a robot (drives, sensors, robot-side controllers) behind a rosbridge v2 server')
+    .option('--robot <name|file>', 'built-in robot (servo-arm, ur5e, panda) or URDF file', 'servo-arm')
+    .option('--drive <file>', 'drive file (YAML/JSON) overriding the robot\'s own')
+    .option('--host <address>', 'interface to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '9090')
+    .option('--rate <hz>', 'publish rate of /joint_states, /imu/data, /ft_sensor/wrench and /clock (Hz of sim time)', '1000')
+    .option('--real-time-factor <factor>', 'simulated seconds per wall second', '1')
+    .option('--coupling <kind>', 'drive coupling: rigid, compliant (reducer stiffness, sub-stepped) or ideal (no drives)', 'rigid')
+    .option('--seed <n>', 'sensor noise seed', '1')
+    .action(async (flags: SimFlags) => {
+      const rate = positiveNumber(flags.rate, '--rate');
+      if (rate === 0 || rate > 1000) throw new Error(`--rate = ${flags.rate}: expected 0 < rate <= 1000 Hz (the physics rate)`);
+      const realTimeFactor = positiveNumber(flags.realTimeFactor, '--real-time-factor');
+      if (realTimeFactor === 0) throw new Error('--real-time-factor must be > 0');
+      const coupling = flags.coupling as 'rigid' | 'compliant' | 'ideal';
+      const sim = await startSimServer({
+        robot: flags.robot, drive: flags.drive, host: flags.host, port: positiveNumber(flags.port, '--port', true),
+        stateRate: rate, realTimeFactor, coupling, sensors: { seed: positiveNumber(flags.seed, '--seed', true) },
+      });
+      process.stderr.write(`embodied sim: ${sim.robotName} (${sim.sim.model.nv} joints, ${sim.sim.plant.actuators.kind} actuators) on ${sim.url}\n`);
+      const report = setInterval(() => {
+        const factor = sim.pacer?.measuredFactor ?? 0;
+        process.stderr.write(`\rsim time ${sim.sim.time.toFixed(1)} s  real-time factor ${factor.toFixed(2)}  controller ${sim.sim.active}   `);
+      }, 1000);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      clearInterval(report);
+      process.stderr.write('\nembodied sim: stopping\n');
+      await sim.close();
+    });
+}
