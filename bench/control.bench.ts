@@ -16,11 +16,11 @@ bench('control/tick-7dof', (options) => {
   ports.state.sequence++;
   pipeline.tick(0, 0.001);
   jtc.setTrajectory({ jointNames: model.jointNames, points: Array.from({ length: 100 }, (_, i) => ({ positions: home.map((q) => q + 0.1 * Math.sin(i)), timeFromStart: 10 * (i + 1) })) });
-  let t = 0.001;
+  const loop = new ControlLoop((time) => pipeline.update(time), { rate: 1000 });
+  loop.step(0.001);
   return [timeCalls('control/tick-7dof', () => {
     ports.state.sequence++;
-    pipeline.tick(t, 0.001);
-    t += 0.001;
+    loop.step();
   }, { ...options, batch: 100 }, { controller: 'computed-torque', reference: 'joint-trajectory' })].map((r) => ({ ...r, state: pipeline.safety.state }));
 });
 

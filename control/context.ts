@@ -31,12 +31,16 @@ export interface ControlContext {
 /** Allocates a context for nq joints (references and estimate start at 0, commands at 0). */
 export function createControlContext(nq: number): ControlContext {
   const f = () => new Float64Array(nq);
-  return {
-    nq, t: 0, dt: 0,
+  // t and dt start as doubles (0.5) so V8 keeps them in double fields (a store never boxes).
+  const ctx: ControlContext = {
+    nq, t: 0.5, dt: 0.5,
     q: f(), v: f(), effort: f(),
     qRef: f(), vRef: f(), aRef: f(),
     command: { mode: 'none', position: f(), velocity: f(), effort: f(), acceleration: f() },
   };
+  ctx.t = 0;
+  ctx.dt = 0;
+  return ctx;
 }
 
 /**
@@ -52,12 +56,13 @@ export interface Estimator {
 /** Copies measured position/velocity/effort; a NaN velocity is differentiated from position. */
 export function passThroughEstimator(nq: number): Estimator {
   const lastQ = new Float64Array(nq).fill(Number.NaN);
-  let lastT = Number.NaN;
+  // The last estimate's time lives in a typed array: a closure slot holding a double would box it every tick.
+  const lastT = new Float64Array(1).fill(Number.NaN);
   return {
     name: 'pass-through',
     estimate(state, portIndex, ctx) {
       let ok = true;
-      const dt = ctx.t - lastT;
+      const dt = ctx.t - lastT[0];
       for (let k = 0; k < nq; k++) {
         const i = portIndex[k];
         const q = state.position[i];
@@ -69,7 +74,7 @@ export function passThroughEstimator(nq: number): Estimator {
         lastQ[k] = q;
         if (!(Number.isFinite(q) && Number.isFinite(v))) ok = false;
       }
-      lastT = ctx.t;
+      lastT[0] = ctx.t;
       return ok;
     },
   };

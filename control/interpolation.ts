@@ -7,16 +7,20 @@ export type Interpolation = 'linear' | 'cubic' | 'quintic' | 'auto';
 /** Sample of one joint: written into out[0..2] = position, velocity, acceleration. */
 export type Sample3 = Float64Array;
 
+/** Indices into a segment buffer (Float64Array of SEGMENT_SIZE): start state, end state, duration T (s), sample time s (s). */
+export const Segment = { p0: 0, v0: 1, a0: 2, p1: 3, v1: 4, a1: 5, T: 6, s: 7 } as const;
+/** Length of a segment buffer. */
+export const SEGMENT_SIZE = 8;
+
 /**
- * Samples a segment of duration T at time s (0 <= s <= T, clamped) from (p0, v0, a0) to (p1, v1, a1);
- * writes position, velocity, acceleration into out[offset..offset+2]. @realtime
+ * Samples a segment of duration T at time s (0 <= s <= T, clamped) from (p0, v0, a0) to (p1, v1, a1),
+ * all read from `segment` (layout `Segment`); writes position, velocity, acceleration into
+ * out[offset..offset+2]. Values travel in typed arrays so no double is boxed across the call. @realtime
  */
-export function sampleSegment(
-  method: 'linear' | 'cubic' | 'quintic',
-  p0: number, v0: number, a0: number,
-  p1: number, v1: number, a1: number,
-  T: number, s: number, out: Float64Array, offset = 0,
-): void {
+export function sampleSegment(method: 'linear' | 'cubic' | 'quintic', segment: Float64Array, out: Float64Array, offset = 0): void {
+  const p0 = segment[0], v0 = segment[1], a0 = segment[2];
+  const p1 = segment[3], v1 = segment[4], a1 = segment[5];
+  const T = segment[6], s = segment[7];
   if (!(T > 0)) {
     out[offset] = p1;
     out[offset + 1] = v1;

@@ -33,19 +33,23 @@ export class JogReference implements ReferenceSource {
   readonly streaming = true;
   inputSequence = 0;
   /** Scale applied in the last tick by singularity and limit slowing (0..1). */
-  slowdown = 1;
+  slowdown = 0.5;
   /** Condition number of J in the last Cartesian tick. */
-  conditionNumber = 1;
+  conditionNumber = 0.5;
+  /** Singularity slowdown of the last Cartesian tick (0..1). */
+  singularityScale = 0.5;
   readonly nq: number;
   private readonly model: RobotModel;
   private readonly limits: JointLimits;
   private readonly data: RobotData;
   private readonly link: number;
-  private readonly timeout: number;
-  private readonly lower: number;
-  private readonly hard: number;
-  private readonly margin: number;
-  private readonly lambda: number;
+  // Double fields are initialised with doubles: a field declared without a value starts as
+  // undefined, gets a tagged representation in V8, and then every double through it is boxed.
+  private readonly timeout: number = 0.5;
+  private readonly lower: number = 0.5;
+  private readonly hard: number = 0.5;
+  private readonly margin: number = 0.5;
+  private readonly lambda: number = 0.5;
   private readonly jointVelocity: Float64Array;
   private readonly twistBase: Float64Array; // 6: v (3), w (3) in the base frame
   private readonly qdot: Float64Array;
@@ -54,7 +58,7 @@ export class JogReference implements ReferenceSource {
   private readonly y: Float64Array; // 6
   private readonly qLast: Float64Array; // nq: reference of the last tick (for tool-frame twists)
   private kind: 'none' | 'joint' | 'twist' = 'none';
-  private lastInputTime = -Infinity;
+  private lastInputTime = Number.NEGATIVE_INFINITY;
   private inputsSeen = 0;
 
   constructor(model: RobotModel, limits: JointLimits, options: JogOptions = {}) {
@@ -78,6 +82,8 @@ export class JogReference implements ReferenceSource {
     this.A = new Float64Array(36);
     this.E = new Float64Array(36);
     this.y = new Float64Array(6);
+    // Double fields start at 0.5 so V8 stores them unboxed-in-place; their real start is 1.
+    this.slowdown = this.conditionNumber = this.singularityScale = 1;
   }
 
   /**
@@ -141,24 +147,37 @@ export class JogReference implements ReferenceSource {
       this.lastInputTime = ctx.t;
     }
     const live = this.kind !== 'none' && ctx.t - this.lastInputTime <= this.timeout;
-    let scale = 1;
+    // `scale` starts from a double field load: a loop-carried local that starts as the small
+    // integer 1 may be kept tagged by V8, boxing each new (non-integer) value.
     if (!live) {
       this.qdot.fill(0);
+      this.singularityScale = 1;
     } else if (this.kind === 'joint') {
       this.qdot.set(this.jointVelocity);
+      this.singularityScale = 1;
     } else {
-      scale = this.resolveRate(ctx.qRef);
+      this.resolveRate(ctx.qRef);
     }
+    let scale = this.singularityScale;
     // Slow joints that approach a limit; scale the whole vector so the direction is kept.
+    // Branch-free (min/max over every joint): a branch first taken late would send V8 back to
+    // the interpreter, which boxes every double.
+    const margin = this.margin;
+    const upper = this.limits.upper;
+    const lower = this.limits.lower;
+    const velocity = this.limits.velocity;
+    const qdot = this.qdot;
+    const qRef = ctx.qRef;
     for (let k = 0; k < n; k++) {
-      const vk = this.qdot[k];
-      const room = vk > 0 ? this.limits.upper[k] - ctx.qRef[k] : vk < 0 ? ctx.qRef[k] - this.limits.lower[k] : Infinity;
-      if (room < this.margin) {
-        const f = room > 0 ? room / this.margin : 0;
-        if (f < scale) scale = f;
-      }
-      const cap = this.limits.velocity[k] / (Math.abs(vk) > 0 ? Math.abs(vk) : 1);
-      if (Math.abs(vk) > this.limits.velocity[k] && cap < scale) scale = cap;
+      const vk = qdot[k];
+      const speed = vk < 0 ? -vk : vk;
+      // Room toward the limit the joint moves to (a joint at rest has all the room it needs).
+      const room = vk > 0 ? upper[k] - qRef[k] : vk < 0 ? qRef[k] - lower[k] : margin;
+      const ratio = room / margin;
+      const limitScale = ratio > 1 ? 1 : ratio < 0 ? 0 : ratio;
+      const velocityScale = speed > velocity[k] ? velocity[k] / speed : 1;
+      if (limitScale < scale) scale = limitScale;
+      if (velocityScale < scale) scale = velocityScale;
     }
     this.slowdown = scale;
     for (let k = 0; k < n; k++) {
@@ -174,8 +193,8 @@ export class JogReference implements ReferenceSource {
     this.qLast.set(ctx.qRef);
   }
 
-  /** Damped least squares qdot = Jᵀ (J Jᵀ + λ² I)⁻¹ x; returns the singularity slowdown. @realtime */
-  private resolveRate(q: Float64Array): number {
+  /** Damped least squares qdot = Jᵀ (J Jᵀ + λ² I)⁻¹ x; the singularity slowdown goes to `singularityScale`. @realtime */
+  private resolveRate(q: Float64Array): void {
     const n = this.nq;
     const J = jacobian(this.model, this.data, q, this.link, this.data.J);
     const A = this.A;
@@ -209,7 +228,7 @@ export class JogReference implements ReferenceSource {
       for (let i = 0; i < 6; i++) sum += J[i * n + k] * this.y[i];
       this.qdot[k] = Number.isFinite(sum) ? sum : 0;
     }
-    return scale;
+    this.singularityScale = scale;
   }
 }
 

@@ -79,15 +79,26 @@ export class CascadeController implements Controller {
     c.mode = this.mode;
     if (this.feedforward !== undefined) this.feedforward(ctx, this.effortFeedforward);
     for (let k = 0; k < ctx.nq; k++) {
-      const vSet = this.position[k].update(ctx.qRef[k], ctx.q[k], ctx.vRef[k], ctx.dt);
+      // Inputs go through the PIDs' double fields: no double crosses a call (no boxing).
+      const position = this.position[k];
+      position.r = ctx.qRef[k];
+      position.y = ctx.q[k];
+      position.ff = ctx.vRef[k];
+      position.dt = ctx.dt;
+      position.compute();
       c.position[k] = ctx.qRef[k];
       c.acceleration[k] = ctx.aRef[k];
+      c.velocity[k] = position.output;
       if (this.mode === 'velocity') {
-        c.velocity[k] = vSet;
         c.effort[k] = 0;
       } else {
-        c.velocity[k] = vSet;
-        c.effort[k] = this.velocity[k].update(vSet, ctx.v[k], this.effortFeedforward[k], ctx.dt);
+        const velocity = this.velocity[k];
+        velocity.r = position.output;
+        velocity.y = ctx.v[k];
+        velocity.ff = this.effortFeedforward[k];
+        velocity.dt = ctx.dt;
+        velocity.compute();
+        c.effort[k] = velocity.output;
       }
     }
   }

@@ -7,7 +7,7 @@
 // `setTrajectory` runs outside the tick (validates, allocates); the tick picks the new trajectory
 // up and never allocates. Goal status is data (`status`, `errorCode`, `errorString`) for the action
 // server glue to poll.
-import { sampleSegment, type Interpolation } from './interpolation.ts';
+import { SEGMENT_SIZE, sampleSegment, type Interpolation } from './interpolation.ts';
 import type { ControlContext, ReferenceSource } from './context.ts';
 import { TrajectoryErrorCode, type JointTolerance, type JointTrajectoryInput } from './trajectory-input.ts';
 
@@ -78,8 +78,8 @@ export class JointTrajectoryController implements ReferenceSource {
   succeeded = 0;
   aborted = 0;
   private readonly interpolation: Interpolation;
-  private readonly goalTimeDefault: number;
-  private readonly goalPositionDefault: number;
+  private readonly goalTimeDefault: number = 0.5;
+  private readonly goalPositionDefault: number = 0.5;
   private readonly stopDeceleration: Float64Array;
   private readonly maxPoints: number;
   private running: Prepared | undefined;
@@ -88,6 +88,7 @@ export class JointTrajectoryController implements ReferenceSource {
   private segment = 0;
   private stopping = false;
   private readonly sample = new Float64Array(3);
+  private readonly segmentBuffer = new Float64Array(SEGMENT_SIZE);
 
   constructor(options: JointTrajectoryOptions) {
     this.jointNames = options.jointNames;
@@ -275,7 +276,16 @@ export class JointTrajectoryController implements ReferenceSource {
     for (let k = 0; k < n; k++) {
       const a = i * n + k;
       const b = a + n;
-      sampleSegment(method, traj.position[a], traj.velocity[a], traj.acceleration[a], traj.position[b], traj.velocity[b], traj.acceleration[b], T, local, this.sample);
+      const seg = this.segmentBuffer;
+      seg[0] = traj.position[a];
+      seg[1] = traj.velocity[a];
+      seg[2] = traj.acceleration[a];
+      seg[3] = traj.position[b];
+      seg[4] = traj.velocity[b];
+      seg[5] = traj.acceleration[b];
+      seg[6] = T;
+      seg[7] = local;
+      sampleSegment(method, seg, this.sample);
       ctx.qRef[k] = this.sample[0];
       ctx.vRef[k] = tau >= end ? 0 : this.sample[1] * s;
       ctx.aRef[k] = tau >= end ? 0 : this.sample[2] * s * s;

@@ -4,16 +4,34 @@
 // Two ways to drive it:
 // - `start()`: real time, with an injected clock (default performance.now) and a pluggable
 //   WaitStrategy (default Atomics.wait where available, else setTimeout);
-// - `step(t)`: externally clocked (lockstep simulation, scenarios): the caller owns time and the
+// - `step()`: externally clocked (lockstep simulation, scenarios): the caller owns time and the
 //   loop ticks exactly once per call, deterministically, as fast as the caller wants.
+//
+// Allocation: V8 boxes a double (16 B) whenever one crosses a call that is not inlined (argument
+// or return value). So the tick gets its time through `LoopTime`, an object whose fields are
+// always doubles, and `step()` advances time itself (k·period, no argument). `step()` allocates
+// nothing; in real time, performance.now() itself returns a fresh heap number (16 B per read,
+// two reads a tick) and the wait strategies allocate their timer handles: the tick is
+// allocation-free, the real-time scheduling around it is not.
 import { RingStats, type RingSummary } from './ring-stats.ts';
 import { atomicsWait, performanceClock, timeoutWait, type WaitStrategy } from './wait.ts';
 
 /** What to do when a tick ends after the next deadline. */
 export type OverrunPolicy = 'skip' | 'catch-up';
 
-/** The function the loop calls each period: `t` is the deadline time, `dt` the period (s). */
-export type TickFunction = (t: number, dt: number) => void;
+/** Time of the current tick, owned by the loop: `t` the deadline time since start (s), `dt` the period (s). */
+export interface LoopTime {
+  t: number;
+  dt: number;
+}
+
+/** Creates a LoopTime whose fields start as doubles (so V8 stores them unboxed-in-place). */
+export function createLoopTime(): LoopTime {
+  return { t: 0.5, dt: 0.5 };
+}
+
+/** The function the loop calls each period, with the loop's (reused) time object. */
+export type TickFunction = (time: LoopTime) => void;
 
 /** Loop options; every field has a default. */
 export interface LoopOptions {
@@ -29,6 +47,8 @@ export interface LoopOptions {
   maxCatchUp?: number;
   /** Samples kept for the p50/p99 statistics; default 10 000. */
   statsWindow?: number;
+  /** Measure compute time in `step()` mode too (reads the clock twice a step: allocates in Node); default false. */
+  timeSteps?: boolean;
 }
 
 /** Timing figures of a loop, as data (seconds). */
@@ -56,8 +76,9 @@ function defaultWait(): WaitStrategy {
 
 /** A fixed-rate loop around one tick function. */
 export class ControlLoop {
-  readonly rate: number;
-  readonly period: number;
+  // Double fields start as doubles (a field declared without a value is tagged in V8: boxing).
+  readonly rate: number = 0.5;
+  readonly period: number = 0.5;
   readonly overrun: OverrunPolicy;
   private readonly clock: () => number;
   private readonly waiter: WaitStrategy;
@@ -66,8 +87,12 @@ export class ControlLoop {
   private readonly lateness: RingStats;
   private readonly compute: RingStats;
   private readonly wakeBound: () => void;
+  private readonly timeSteps: boolean;
+  /** The time object handed to every tick (fields overwritten each tick). */
+  readonly time: LoopTime = createLoopTime();
+  /** Scratch: [t0, deadline, now, start] in clock seconds (Float64Array: stores never box). */
+  private readonly clockScratch = new Float64Array(4);
   private running = false;
-  private t0 = 0;
   private k = 0;
   /** Ticks executed so far (real-time or stepped). */
   ticks = 0;
@@ -77,6 +102,9 @@ export class ControlLoop {
   skipped = 0;
   /** Extra ticks run back to back by the 'catch-up' policy. */
   caughtUp = 0;
+  /** Externally clocked time = stepBase + stepIndex·period (stepBase: the last explicit `step(t)`). */
+  private stepIndex = 0;
+  private stepBase = 0.5;
   private lastStep = Number.NaN;
 
   constructor(tick: TickFunction, options: LoopOptions = {}) {
@@ -96,6 +124,9 @@ export class ControlLoop {
     const window = options.statsWindow ?? 10_000;
     this.lateness = new RingStats(window);
     this.compute = new RingStats(window);
+    this.timeSteps = options.timeSteps ?? false;
+    this.stepBase = 0;
+    this.time.dt = this.period;
     this.wakeBound = () => this.wake();
   }
 
@@ -108,9 +139,9 @@ export class ControlLoop {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.t0 = this.clock();
+    this.clockScratch[0] = this.clock();
     this.k = 1;
-    this.waiter.schedule(this.t0 + this.period, this.clock, this.wakeBound);
+    this.waiter.schedule(this.clockScratch[0] + this.period, this.clock, this.wakeBound);
   }
 
   /** Stops ticking (a pending wait is cancelled; an executing tick finishes). */
@@ -119,14 +150,33 @@ export class ControlLoop {
     this.waiter.cancel();
   }
 
-  /** Externally clocked mode: one tick at time `t` (s); dt is the loop period. @realtime */
-  step(t: number): void {
-    const start = this.clock();
-    this.tick(t, this.period);
-    this.compute.record(this.clock() - start);
-    this.lateness.record(0);
+  /**
+   * Externally clocked mode: one tick. Without `t` the time advances by one period from the last
+   * step (the first step is at t = period), which allocates nothing; with `t` (s) the tick runs at
+   * that time (passing a double allocates 16 B at the call site unless V8 inlines it). @realtime
+   */
+  step(t?: number): void {
+    const time = this.time;
+    if (t === undefined) {
+      this.stepIndex++;
+      time.t = this.stepBase + this.stepIndex * this.period;
+    } else {
+      this.stepBase = t;
+      this.stepIndex = 0;
+      time.t = t;
+    }
+    time.dt = this.period;
+    const scratch = this.clockScratch;
+    if (this.timeSteps) scratch[3] = this.clock();
+    this.tick(time);
+    if (this.timeSteps) {
+      scratch[2] = this.clock();
+      this.compute.push(scratch, 2, 3);
+    }
+    scratch[2] = 0;
+    this.lateness.push(scratch, 2, 2);
     this.ticks++;
-    this.lastStep = t;
+    this.lastStep = time.t;
   }
 
   /** Time of the last externally clocked step (NaN before the first). */
@@ -136,38 +186,46 @@ export class ControlLoop {
 
   private wake(): void {
     if (!this.running) return;
-    let deadline = this.t0 + this.k * this.period;
-    const woke = this.clock();
-    this.lateness.record(woke - deadline);
-    this.runTick(deadline, woke);
+    const scratch = this.clockScratch;
+    const t0 = scratch[0];
+    scratch[1] = t0 + this.k * this.period; // deadline
+    scratch[3] = this.clock(); // woke
+    this.lateness.push(scratch, 3, 1);
+    this.runTick();
     this.k++;
-    let now = this.clock();
-    deadline = this.t0 + this.k * this.period;
-    if (now > deadline) {
+    scratch[2] = this.clock();
+    scratch[1] = t0 + this.k * this.period;
+    if (scratch[2] > scratch[1]) {
       this.overruns++;
       if (this.overrun === 'catch-up') {
         let burst = 0;
-        while (now > deadline && burst < this.maxCatchUp && this.running) {
-          this.runTick(deadline, now);
+        while (scratch[2] > scratch[1] && burst < this.maxCatchUp && this.running) {
+          scratch[3] = scratch[2];
+          this.runTick();
           this.caughtUp++;
           burst++;
           this.k++;
-          deadline = this.t0 + this.k * this.period;
-          now = this.clock();
+          scratch[1] = t0 + this.k * this.period;
+          scratch[2] = this.clock();
         }
       }
-      if (now > deadline) {
-        const missed = Math.ceil((now - deadline) / this.period);
+      if (scratch[2] > scratch[1]) {
+        const missed = Math.ceil((scratch[2] - scratch[1]) / this.period);
         this.skipped += missed;
         this.k += missed;
       }
     }
-    if (this.running) this.waiter.schedule(this.t0 + this.k * this.period, this.clock, this.wakeBound);
+    if (this.running) this.waiter.schedule(t0 + this.k * this.period, this.clock, this.wakeBound);
   }
 
-  private runTick(deadline: number, start: number): void {
-    this.tick(deadline - this.t0, this.period);
-    this.compute.record(this.clock() - start);
+  /** Runs the tick for deadline scratch[1], started at scratch[3]. */
+  private runTick(): void {
+    const scratch = this.clockScratch;
+    this.time.t = scratch[1] - scratch[0];
+    this.time.dt = this.period;
+    this.tick(this.time);
+    scratch[2] = this.clock();
+    this.compute.push(scratch, 2, 3);
     this.ticks++;
   }
 

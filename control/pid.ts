@@ -66,36 +66,65 @@ export function validatePidGains(gains: PidGains, where: string): void {
   }
 }
 
-/** One PID loop with its state. */
+/**
+ * One PID loop with its state.
+ *
+ * Two call forms: `update(r, y, ff, dt)` returns the output (handy, but four doubles in and one out
+ * are boxed when V8 does not inline the call), and the allocation-free form used in the tick: write
+ * the inputs `r`, `y`, `ff`, `dt` (double fields), call `compute()`, read `output`.
+ */
 export class Pid {
   readonly gains: PidGains;
   /** Integral term (output units). */
-  integral = 0;
+  integral = 0.5;
   /** Filtered derivative of (c·r − y) (input units per second). */
-  derivative = 0;
+  derivative = 0.5;
   /** Last output, saturated, and its unsaturated value. */
-  output = 0;
-  unsaturated = 0;
-  private lastR = 0;
-  private lastY = 0;
-  private lastSignal = 0;
+  output = 0.5;
+  unsaturated = 0.5;
+  /** Inputs of the next `compute()`: setpoint, measurement, feedforward (output units), period (s). */
+  r = 0.5;
+  y = 0.5;
+  ff = 0.5;
+  dt = 0.5;
+  private lastR = 0.5;
+  private lastY = 0.5;
+  private lastSignal = 0.5;
   private primed = false;
 
   constructor(gains: Partial<PidGains> = {}) {
     this.gains = defaultPidGains(gains);
+    // The fields start at 0.5 so V8 gives them a double representation; the state starts at 0.
+    this.integral = this.derivative = this.output = this.unsaturated = 0;
+    this.r = this.y = this.ff = this.dt = 0;
+    this.lastR = this.lastY = this.lastSignal = 0;
   }
 
   /** Forgets the state; the next update starts without derivative kick, with I = `integral`. */
   reset(integral = 0): void {
-    this.integral = integral;
+    this.integral = Number.isFinite(integral) ? integral : 0;
     this.derivative = 0;
     this.primed = false;
   }
 
-  /** One update; returns the saturated output. Non-finite inputs hold the last output. @realtime */
+  /** One update; returns the saturated output. Non-finite inputs hold the last output. */
   update(r: number, y: number, ff: number, dt: number): number {
+    this.r = r;
+    this.y = y;
+    this.ff = ff;
+    this.dt = dt;
+    this.compute();
+    return this.output;
+  }
+
+  /** One update from the input fields r, y, ff, dt into `output`. Non-finite inputs hold the last output. @realtime */
+  compute(): void {
     const g = this.gains;
-    if (!(Number.isFinite(r) && Number.isFinite(y) && Number.isFinite(ff) && dt > 0)) return this.output;
+    const r = this.r;
+    const y = this.y;
+    const ff = this.ff;
+    const dt = this.dt;
+    if (!(Number.isFinite(r) && Number.isFinite(y) && Number.isFinite(ff) && dt > 0)) return;
     const signal = g.c * r - y;
     if (!this.primed) {
       this.lastSignal = signal;
@@ -122,7 +151,6 @@ export class Pid {
     this.lastY = y;
     this.unsaturated = v;
     this.output = u;
-    return u;
   }
 
   /** Changes gains without a bump: the output for the last (r, y) stays the same. Throws on bad gains. */

@@ -11,6 +11,7 @@ import { createControlContext, passThroughEstimator, type ControlContext, type C
 import { HoldReference } from './hold-reference.ts';
 import { JointLimiter, jointLimitsFromModel, validateJointLimits, type JointLimits } from './limiter.ts';
 import { SafetySupervisor, type SafetyOptions, type SafetyState } from './safety.ts';
+import type { LoopTime } from './loop.ts';
 
 /** What a pipeline is built from. */
 export interface PipelineOptions {
@@ -62,7 +63,7 @@ export class ControlPipeline {
   private controller: Controller;
   private pendingReference: ReferenceSource | undefined;
   private pendingController: Controller | undefined;
-  private readonly stopScale: number;
+  private readonly stopScale: number = 0.5;
   private readonly autoActivate: boolean;
   private lastState: SafetyState = 'inactive';
   ticks = 0;
@@ -111,12 +112,29 @@ export class ControlPipeline {
     this.pendingController = controller;
   }
 
-  /** One tick at loop time t (s) with period dt (s). @realtime */
+  /**
+   * One tick at loop time t (s) with period dt (s). A convenience for tests and scripts: the two
+   * double arguments are boxed at the call site unless V8 inlines the call; `update(time)` is the
+   * allocation-free form the loop uses.
+   */
   tick(t: number, dt: number): void {
+    this.ctx.t = t;
+    this.ctx.dt = dt;
+    this.run();
+  }
+
+  /** One tick at `time.t` with period `time.dt` (e.g. the ControlLoop's LoopTime). @realtime */
+  update(time: LoopTime): void {
+    this.ctx.t = time.t;
+    this.ctx.dt = time.dt;
+    this.run();
+  }
+
+  /** The tick body; time is in ctx.t / ctx.dt. @realtime */
+  private run(): void {
     const ctx = this.ctx;
     const state = this.ports.state;
-    ctx.t = t;
-    ctx.dt = dt;
+    const t = ctx.t;
     this.ticks++;
     const estimateOk = this.estimator.estimate(state, this.portIndex, ctx);
     if (this.pendingReference !== undefined && this.lastState === 'active') {
@@ -135,7 +153,7 @@ export class ControlPipeline {
       if (this.lastState === 'active' || this.lastState === 'holding') this.controller.start(ctx);
     }
     if (this.autoActivate && this.safety.state === 'inactive') this.safety.activate();
-    const s = this.safety.update(t, state.sequence, estimateOk, this.reference.streaming, this.reference.inputSequence);
+    const s = this.safety.update(ctx, state.sequence, estimateOk, this.reference.streaming, this.reference.inputSequence);
     if (s === 'inactive') {
       if (estimateOk) this.limiter.reset(ctx.q);
       this.lastState = s;
@@ -169,8 +187,8 @@ export class ControlPipeline {
       }
     }
     this.limiter.apply(ctx);
-    if (this.limiter.sawNonFinite && s === 'active') this.safety.fault('non-finite command', t);
-    this.write(t);
+    if (this.limiter.sawNonFinite && s === 'active') this.safety.fault('non-finite command');
+    this.write();
     this.lastState = this.safety.state;
   }
 
@@ -192,7 +210,7 @@ export class ControlPipeline {
     }
   }
 
-  private write(t: number): void {
+  private write(): void {
     const c = this.ctx.command;
     const out = this.ports.command;
     out.mode = c.mode;
@@ -203,7 +221,7 @@ export class ControlPipeline {
       out.effort[i] = c.effort[k];
       out.acceleration[i] = c.acceleration[k];
     }
-    out.stamp = t;
+    out.stamp = this.ctx.t;
     out.sequence++;
   }
 

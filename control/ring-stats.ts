@@ -27,8 +27,17 @@ export class RingStats {
     this.scratch = new Float64Array(capacity);
   }
 
-  /** Adds one sample, overwriting the oldest when full. @realtime */
+  /** Adds one sample, overwriting the oldest when full (a double argument may be boxed: see `push`). */
   record(value: number): void {
+    this.samples[this.next] = value;
+    this.next = this.next + 1 === this.samples.length ? 0 : this.next + 1;
+    if (this.filled < this.samples.length) this.filled++;
+    if (value > this.allTimeMax) this.allTimeMax = value;
+  }
+
+  /** Adds buffer[a] − buffer[b] (no double crosses the call, so nothing is boxed). @realtime */
+  push(buffer: Float64Array, a: number, b: number): void {
+    const value = buffer[a] - buffer[b];
     this.samples[this.next] = value;
     this.next = this.next + 1 === this.samples.length ? 0 : this.next + 1;
     if (this.filled < this.samples.length) this.filled++;

@@ -40,9 +40,12 @@ export class SafetySupervisor {
   state: SafetyState = 'inactive';
   reason: SafetyReason = '';
   /** Loop time (s) of the last state change. */
-  since = 0;
-  readonly stateTimeout: number;
-  readonly commandTimeout: number;
+  since = 0.5;
+  /** Loop time (s) of the last `update` (events raised inside a tick are stamped with it). */
+  now = 0.5;
+  // Initialised with doubles so V8 keeps double fields (no boxing when read into double math).
+  readonly stateTimeout: number = 0.5;
+  readonly commandTimeout: number = 0.5;
   /** Loop time of the last fresh state sample and of the last new reference input. */
   lastStateTime = Number.NaN;
   lastInputTime = Number.NaN;
@@ -66,6 +69,9 @@ export class SafetySupervisor {
     if (!(commandTimeout > 0)) throw new Error(`safety.commandTimeout = ${commandTimeout}, expected > 0 s`);
     this.stateTimeout = stateTimeout;
     this.commandTimeout = commandTimeout;
+    // Fields above start at 0.5 so V8 gives them a double representation; the real start is 0.
+    this.since = 0;
+    this.now = 0;
   }
 
   /** Requests inactive -> active at the next tick (refused there unless the state is fresh). */
@@ -93,22 +99,24 @@ export class SafetySupervisor {
     this.pendingRelease = true;
   }
 
-  private enter(state: SafetyState, reason: SafetyReason, t: number): void {
+  private enter(state: SafetyState, reason: SafetyReason): void {
     if (this.state === state) return;
     this.state = state;
     this.reason = reason;
-    this.since = t;
+    this.since = this.now;
     if (state === 'fault') this.faults++;
     if (state === 'e-stopped') this.estops++;
     if (state === 'holding') this.holds++;
   }
 
   /**
-   * One supervisor step. @realtime
+   * One supervisor step at loop time `time.t` (s; an object field, so no double crosses the call). @realtime
    * `stateSequence`: the state ports' sequence; `estimateOk`: finite estimate;
    * `streaming`/`inputSequence`: the active reference source's; returns the state to act on.
    */
-  update(t: number, stateSequence: number, estimateOk: boolean, streaming: boolean, inputSequence: number): SafetyState {
+  update(time: { readonly t: number }, stateSequence: number, estimateOk: boolean, streaming: boolean, inputSequence: number): SafetyState {
+    const t = time.t;
+    this.now = t;
     if (stateSequence !== this.lastStateSequence) {
       this.lastStateSequence = stateSequence;
       this.lastStateTime = t;
@@ -121,48 +129,48 @@ export class SafetySupervisor {
     }
     const stateFresh = t - this.lastStateTime <= this.stateTimeout && stateSequence > 0;
     if (this.pendingEstop !== undefined) {
-      this.enter('e-stopped', this.pendingEstop, t);
+      this.enter('e-stopped', this.pendingEstop);
       this.pendingEstop = undefined;
     }
     if (this.pendingRelease) {
       this.pendingRelease = false;
-      if (this.state === 'e-stopped') this.enter('inactive', '', t);
+      if (this.state === 'e-stopped') this.enter('inactive', '');
     }
     if (this.state === 'e-stopped') return this.state;
-    if (!stateFresh && this.state !== 'inactive') this.enter('fault', 'stale state', t);
-    else if (!estimateOk && this.state !== 'inactive') this.enter('fault', 'non-finite estimate', t);
+    if (!stateFresh && this.state !== 'inactive') this.enter('fault', 'stale state');
+    else if (!estimateOk && this.state !== 'inactive') this.enter('fault', 'non-finite estimate');
     if (this.pendingReset) {
       this.pendingReset = false;
-      if (this.state === 'fault' && stateFresh && estimateOk) this.enter('inactive', '', t);
+      if (this.state === 'fault' && stateFresh && estimateOk) this.enter('inactive', '');
     }
     if (this.pendingActivate) {
       this.pendingActivate = false;
       if (this.state === 'inactive' && stateFresh && estimateOk) {
-        this.enter('active', '', t);
+        this.enter('active', '');
         this.lastInputTime = t;
       }
     }
     if (this.pendingHold) {
       this.pendingHold = false;
-      if (this.state === 'active') this.enter('holding', 'hold requested', t);
+      if (this.state === 'active') this.enter('holding', 'hold requested');
     }
     if (this.state === 'active' && streaming && t - this.lastInputTime > this.commandTimeout) {
-      this.enter('holding', 'stale command stream', t);
+      this.enter('holding', 'stale command stream');
     }
     if (this.state === 'holding' && (this.pendingResume || (newInput && this.reason === 'stale command stream'))) {
-      this.enter('active', '', t);
+      this.enter('active', '');
     }
     this.pendingResume = false;
     return this.state;
   }
 
-  /** Moves to fault from inside a tick (e.g. non-finite command caught by the sweep). @realtime */
-  fault(reason: SafetyReason, t: number): void {
-    if (this.state !== 'e-stopped') this.enter('fault', reason, t);
+  /** Moves to fault from inside a tick (e.g. non-finite command caught by the sweep), stamped with the last update's time. @realtime */
+  fault(reason: SafetyReason): void {
+    if (this.state !== 'e-stopped') this.enter('fault', reason);
   }
 
   /** Moves active -> holding from inside a tick (e.g. a trajectory aborted on tolerance). @realtime */
-  holdNow(reason: SafetyReason, t: number): void {
-    if (this.state === 'active') this.enter('holding', reason, t);
+  holdNow(reason: SafetyReason): void {
+    if (this.state === 'active') this.enter('holding', reason);
   }
 }

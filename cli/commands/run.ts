@@ -84,8 +84,8 @@ export async function runControl(flags: RunFlags): Promise<() => void> {
   });
   const every = Math.max(1, Math.round(rate / publishRate));
   let count = 0;
-  const loop = new ControlLoop((t, dt) => {
-    pipeline.tick(t, dt);
+  const loop = new ControlLoop((time) => {
+    pipeline.update(time);
     if (++count % every === 0 && pipeline.safety.state !== 'inactive') writer.write();
   }, { rate, wait: waitStrategyByName(flags.wait), overrun: flags.overrun });
   loop.start();

@@ -35,7 +35,7 @@ describe('ControlLoop', () => {
   it('ticks on absolute deadlines: a late wake does not shift later deadlines', () => {
     const m = manual();
     const times: number[] = [];
-    const loop = new ControlLoop((t) => times.push(t), { rate: 100, clock: m.clock, wait: m.wait });
+    const loop = new ControlLoop((time) => times.push(time.t), { rate: 100, clock: m.clock, wait: m.wait });
     loop.start();
     m.fire();
     m.advance(0.014); // wake 4 ms after the second deadline
@@ -79,11 +79,23 @@ describe('ControlLoop', () => {
 
   it('steps deterministically when externally clocked', () => {
     const seen: number[] = [];
-    const loop = new ControlLoop((t, dt) => seen.push(t, dt), { rate: 500 });
+    const loop = new ControlLoop((time) => seen.push(time.t, time.dt), { rate: 500 });
     loop.step(1);
     loop.step(1.002);
     expect(seen).toEqual([1, 0.002, 1.002, 0.002]);
     expect(loop.ticks).toBe(2);
+  });
+
+  it('step() without a time advances k·period from the last explicit time, without drift', () => {
+    const seen: number[] = [];
+    const loop = new ControlLoop((time) => seen.push(time.t), { rate: 1000 });
+    for (let i = 0; i < 3; i++) loop.step();
+    expect(seen).toEqual([0.001, 0.002, 0.003]);
+    loop.step(10);
+    for (let i = 0; i < 1_000_000; i++) loop.step();
+    // 1e6 periods later: exactly base + k·period (no accumulated rounding of repeated additions).
+    expect(loop.lastStepTime).toBe(10 + 1_000_000 * 0.001);
+    expect(loop.time.dt).toBe(0.001);
   });
 
   it('rejects bad options at build time', () => {

@@ -22,16 +22,28 @@ export class AbaPlant {
   publishing = true;
   /** Set true to freeze the arm (brakes on / blocked joint). */
   frozen = false;
+  /** Plant time (s) and step (s) used by `advance()` (double fields: no boxing). */
+  t = 0.5;
+  dt = 0.5;
   constructor(readonly model: RobotModel, q0: ArrayLike<number>) {
     this.q = Float64Array.from(q0);
     this.v = new Float64Array(model.nq);
     this.tau = new Float64Array(model.nq);
     this.data = createData(model);
     this.ports = createRobotPorts(model.jointNames);
-    this.publish(0);
+    this.t = 0;
+    this.dt = 0.001;
+    this.publish();
   }
-  /** Advances dt (s): effort mode applies command.effort; position/velocity modes act as ideal servos. */
+  /** Advances from t by dt (s) (convenience: the doubles may be boxed at the call site). */
   step(t: number, dt: number): void {
+    this.t = t;
+    this.dt = dt;
+    this.advance();
+  }
+  /** Advances `dt` from `t`: effort mode applies command.effort; position/velocity modes act as ideal servos. No allocation. */
+  advance(): void {
+    const dt = this.dt;
     const c = this.ports.command;
     const n = this.model.nq;
     if (!this.frozen) {
@@ -56,9 +68,11 @@ export class AbaPlant {
     } else {
       this.v.fill(0);
     }
-    if (this.publishing) this.publish(t + dt);
+    this.t += dt;
+    if (this.publishing) this.publish();
   }
-  private publish(t: number): void {
+  private publish(): void {
+    const t = this.t;
     const s = this.ports.state;
     s.position.set(this.q);
     s.velocity.set(this.v);
