@@ -173,18 +173,30 @@ export function buildDiagnosticArray(
   return { header: { stamp: rosTime(options.stamp ?? 0, options.dialect), frame_id: '' }, status: statuses };
 }
 
-/** Builds a control_msgs/JointTrajectoryControllerState-shaped object (desired, actual, error) from a context. */
+/**
+ * Builds a control_msgs/JointTrajectoryControllerState-shaped object from a context: ROS 2 fields
+ * `reference` (qRef, vRef, aRef), `feedback` (q, v), `error` (reference − feedback), `output`
+ * (the limited command: position, velocity, acceleration, effort), and the ROS 1 names `desired`
+ * (= reference) and `actual` (= feedback), so either dialect finds its fields.
+ */
 export function buildControllerState(ctx: ControlContext, jointNames: readonly string[], stamp = 0, dialect: 'ros1' | 'ros2' = 'ros2') {
-  const point = (p: ArrayLike<number>, v: ArrayLike<number>, a: ArrayLike<number>) => ({
-    positions: Array.from(p), velocities: Array.from(v), accelerations: Array.from(a), effort: [] as number[], time_from_start: rosTime(0, dialect),
+  const zero = rosTime(0, dialect);
+  const point = (p: ArrayLike<number>, v: ArrayLike<number>, a: ArrayLike<number>, effort: ArrayLike<number> = []) => ({
+    positions: Array.from(p), velocities: Array.from(v), accelerations: Array.from(a), effort: Array.from(effort), time_from_start: zero,
   });
   const ep = Array.from(ctx.qRef, (x, k) => x - ctx.q[k]);
   const ev = Array.from(ctx.vRef, (x, k) => x - ctx.v[k]);
+  const reference = point(ctx.qRef, ctx.vRef, ctx.aRef);
+  const feedback = point(ctx.q, ctx.v, [], ctx.effort);
+  const c = ctx.command;
   return {
     header: { stamp: rosTime(stamp, dialect), frame_id: '' },
     joint_names: [...jointNames],
-    desired: point(ctx.qRef, ctx.vRef, ctx.aRef),
-    actual: point(ctx.q, ctx.v, new Float64Array(ctx.nq)),
-    error: point(ep, ev, new Float64Array(ctx.nq)),
+    reference,
+    feedback,
+    error: point(ep, ev, []),
+    output: point(c.position, c.velocity, c.acceleration, c.effort),
+    desired: reference,
+    actual: feedback,
   };
 }

@@ -1,0 +1,237 @@
+// The control loop as a rosbridge client of any server (a real robot's or our simulator's): the
+// composition behind `embodied run`, exported so `embodied start` can run it in the same process.
+// The wire contract (topics, types, labels) is written down in control/WIRE.md.
+import { loadRobot } from './load-robot.ts';
+import { createRobotPorts, type RobotPorts } from '../robot/ports.ts';
+import type { RobotModel } from '../robot/model.ts';
+import { RosbridgeClient } from '../bridge/client.ts';
+import { JointStateReader } from '../bridge/adapter-state.ts';
+import { ForwardCommandWriter } from '../bridge/adapter-commands.ts';
+import type { GoalContext } from '../bridge/bus.ts';
+import {
+  CascadeController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
+  PositionForwardController, applyGainsUpdate, buildControllerState, buildDiagnosticArray, decodeGains,
+  parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy,
+} from '../control/index.ts';
+
+/** Command interface the loop drives: position (forward position controller), velocity or effort (PID cascade). */
+export type CommandInterface = 'position' | 'velocity' | 'effort';
+
+/** What `startControlClient` needs; everything but url and robot has a default. */
+export interface ControlClientOptions {
+  /** rosbridge server, ws://HOST:PORT. */
+  url: string;
+  /** URDF file or built-in robot name. */
+  robot: string;
+  /** Drive file (reducers and servos). */
+  drive?: string;
+  /** Loop rate (Hz); default 1000. */
+  rate?: number;
+  /** Command interface; default 'position'. */
+  command?: CommandInterface;
+  /** Command publish rate (Hz); default 100. */
+  publishRate?: number;
+  /** Controller-state publish rate (Hz); default 20. */
+  stateRate?: number;
+  /** Loop wait strategy name (see WAIT_STRATEGIES); default 'atomics'. */
+  wait?: string;
+  /** Overrun policy; default 'skip'. */
+  overrun?: OverrunPolicy;
+  /** Where log lines go; default stderr. */
+  log?: (line: string) => void;
+}
+
+/** A running control client. */
+export interface ControlClient {
+  /** Stops the loop and timers and closes the connection. */
+  stop(): Promise<void>;
+  readonly pipeline: ControlPipeline;
+  readonly loop: ControlLoop;
+  readonly client: RosbridgeClient;
+  readonly trajectory: JointTrajectoryController;
+  readonly jog: JogReference;
+  readonly controller: Controller;
+}
+
+/** Topic and service names of the contract (control/WIRE.md). */
+export const CONTROL_WIRE = {
+  jointStates: '/joint_states',
+  trajectory: '/embodied/joint_trajectory',
+  followTrajectory: '/embodied/follow_joint_trajectory',
+  jointJog: '/servo_node/delta_joint_cmds',
+  twistJog: '/servo_node/delta_twist_cmds',
+  estop: '/embodied/estop',
+  reset: '/embodied/reset',
+  gains: '/embodied/gains',
+  diagnostics: '/diagnostics',
+  controllerState: '/embodied/controller_state',
+} as const;
+
+/** The e-stop reason set by a `true` on the e-stop topic. */
+export const ESTOP_TOPIC_REASON = 'e-stop from /embodied/estop';
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function positive(value: number, name: string): number {
+  if (!(Number.isFinite(value) && value > 0)) throw new Error(`${name} = ${value}, expected a positive number`);
+  return value;
+}
+
+function controllerFor(command: CommandInterface, model: RobotModel): Controller {
+  if (command === 'position') return new PositionForwardController();
+  if (command === 'velocity') return new CascadeController(model.nq, { output: 'velocity', position: { kp: 20 } });
+  // Effort: position -> velocity -> effort cascade with gravity feedforward; conservative default gains.
+  const gravity = new GravityCompensation(model);
+  return new CascadeController(model.nq, {
+    output: 'effort',
+    position: { kp: 20 },
+    velocity: { kp: 5, ki: 20, tf: 0.002, integralMin: -20, integralMax: 20 },
+    feedforward: gravity.compute,
+  });
+}
+
+/** Connects to the rosbridge server and runs the control loop; resolves once connected and ticking. */
+export async function startControlClient(options: ControlClientOptions): Promise<ControlClient> {
+  if (!/^wss?:\/\//.test(options.url)) throw new Error(`url = "${options.url}", expected ws://HOST:PORT or wss://...`);
+  const rate = positive(options.rate ?? 1000, 'rate');
+  const publishRate = positive(options.publishRate ?? 100, 'publishRate');
+  const stateRate = positive(options.stateRate ?? 20, 'stateRate');
+  const command = options.command ?? 'position';
+  if (command !== 'position' && command !== 'velocity' && command !== 'effort') throw new Error(`command = "${String(command)}", expected position, velocity or effort`);
+  const log = options.log ?? ((line: string) => process.stderr.write(`embodied run: ${line}\n`));
+  const robot = loadRobot(options.robot, options.drive !== undefined ? { drive: options.drive } : {});
+  const model = robot.model;
+  const ports: RobotPorts = createRobotPorts(model.jointNames);
+  const trajectory = new JointTrajectoryController({ jointNames: model.jointNames });
+  const controller = controllerFor(command, model);
+  const pipeline = new ControlPipeline({ model, ports, controller, reference: trajectory });
+  const jog = new JogReference(model, pipeline.limiter.limits);
+  const client = new RosbridgeClient({ url: options.url });
+  await client.connect();
+  const reader = new JointStateReader(ports);
+  const writer = new ForwardCommandWriter(ports, client);
+  const subscriptions = [
+    client.subscribe(CONTROL_WIRE.jointStates, 'sensor_msgs/JointState', (msg) => reader.apply(msg)),
+    client.subscribe(CONTROL_WIRE.trajectory, 'trajectory_msgs/JointTrajectory', (msg) => {
+      try {
+        const result = trajectory.setTrajectory(parseJointTrajectoryMessage(msg));
+        if (!result.accepted) log(`trajectory rejected: ${result.errorString}`);
+        else pipeline.setReference(trajectory);
+      } catch (error) {
+        log(`trajectory rejected: ${(error as Error).message}`);
+      }
+    }),
+    client.subscribe(CONTROL_WIRE.jointJog, 'control_msgs/JointJog', (msg) => {
+      if (!isRecord(msg) || !Array.isArray(msg.joint_names) || !Array.isArray(msg.velocities)) return log('JointJog: expected joint_names and velocities arrays');
+      if (msg.joint_names.some((n) => typeof n !== 'string') || msg.velocities.some((v) => typeof v !== 'number')) return log('JointJog: joint_names must be strings and velocities numbers');
+      const error = jog.jointJog(msg.joint_names as string[], msg.velocities as number[]);
+      if (error) return log(`JointJog: ${error}`);
+      if (pipeline.activeReference !== jog) pipeline.setReference(jog);
+    }),
+    client.subscribe(CONTROL_WIRE.twistJog, 'geometry_msgs/TwistStamped', (msg) => {
+      const twist = isRecord(msg) ? msg.twist : undefined;
+      const vector = (x: unknown) => (isRecord(x) ? [x.x, x.y, x.z] : []);
+      const linear = vector(isRecord(twist) ? twist.linear : undefined);
+      const angular = vector(isRecord(twist) ? twist.angular : undefined);
+      if (linear.length !== 3 || angular.length !== 3 || [...linear, ...angular].some((v) => typeof v !== 'number')) return log('TwistStamped: expected twist.linear and twist.angular {x, y, z} numbers');
+      const error = jog.twist(linear as number[], angular as number[]);
+      if (error) return log(`TwistStamped: ${error}`);
+      if (pipeline.activeReference !== jog) pipeline.setReference(jog);
+    }),
+    client.subscribe(CONTROL_WIRE.estop, 'std_msgs/Bool', (msg) => {
+      const data = isRecord(msg) ? msg.data : undefined;
+      if (typeof data !== 'boolean') return log(`estop: data = ${JSON.stringify(data)}, expected a std_msgs/Bool`);
+      if (data) pipeline.safety.estop(ESTOP_TOPIC_REASON);
+    }),
+    client.subscribe(CONTROL_WIRE.gains, 'std_msgs/Float64MultiArray', (msg) => {
+      try {
+        const update = decodeGains(msg);
+        if (!(controller instanceof CascadeController)) return log(`gains for ${update.joint}/${update.loop} ignored: the ${controller.name} controller has no PID gains (run with --command velocity or effort)`);
+        const error = applyGainsUpdate(controller, model.jointNames, update);
+        log(error ? `gains rejected: ${error}` : `gains applied: ${update.joint}/${update.loop}`);
+      } catch (error) {
+        log(`gains rejected: ${(error as Error).message}`);
+      }
+    }),
+  ];
+  const reset = client.advertiseService(CONTROL_WIRE.reset, 'std_srvs/Trigger', () => {
+    const state = pipeline.safety.state;
+    if (state === 'e-stopped') {
+      pipeline.safety.releaseEstop();
+      return { success: true, message: 'e-stop released' };
+    }
+    if (state === 'fault') {
+      pipeline.safety.reset();
+      return { success: true, message: `fault (${pipeline.safety.reason}) reset requested` };
+    }
+    return { success: false, message: `nothing to reset: state is ${state}` };
+  });
+  const goals = new Set<() => void>();
+  const action = client.advertiseAction(CONTROL_WIRE.followTrajectory, 'control_msgs/FollowJointTrajectory', (goal, context) => {
+    runGoal(goal, context);
+  });
+  const runGoal = (goal: unknown, context: GoalContext) => {
+    let input;
+    try {
+      input = parseFollowJointTrajectoryGoal(goal);
+    } catch (error) {
+      context.abort({ error_code: -1, error_string: (error as Error).message });
+      return;
+    }
+    const submitted = trajectory.setTrajectory(input);
+    if (!submitted.accepted) {
+      context.abort({ error_code: submitted.errorCode, error_string: submitted.errorString });
+      return;
+    }
+    pipeline.setReference(trajectory);
+    const sequence = trajectory.inputSequence;
+    const poll = setInterval(() => {
+      const mine = trajectory.inputSequence === sequence;
+      if (mine && (trajectory.status === 'executing' || trajectory.status === 'pending')) {
+        context.feedback(buildControllerState(pipeline.ctx, model.jointNames, Date.now() / 1000, client.dialect));
+        return;
+      }
+      clearInterval(poll);
+      goals.delete(stop);
+      if (!mine || trajectory.status === 'preempted') context.canceled({ error_code: 0, error_string: 'preempted' });
+      else if (trajectory.status === 'succeeded') context.succeed({ error_code: 0, error_string: '' });
+      else context.abort({ error_code: trajectory.errorCode, error_string: trajectory.errorString });
+    }, 1000 / stateRate);
+    const stop = () => clearInterval(poll);
+    goals.add(stop);
+    context.onCancel(() => trajectory.cancel());
+  };
+  const every = Math.max(1, Math.round(rate / publishRate));
+  const counter = new Int32Array(1);
+  const loop = new ControlLoop((time) => {
+    pipeline.update(time);
+    if (++counter[0] >= every) {
+      counter[0] = 0;
+      if (pipeline.safety.state !== 'inactive') writer.write();
+    }
+  }, { rate, wait: waitStrategyByName(options.wait ?? 'atomics'), overrun: options.overrun ?? 'skip' });
+  loop.start();
+  const diagnostics = setInterval(() => {
+    client.publish(CONTROL_WIRE.diagnostics, 'diagnostic_msgs/DiagnosticArray', buildDiagnosticArray(pipeline.status(), loop.timing(), { name: robot.name, stamp: Date.now() / 1000, dialect: client.dialect }));
+  }, 1000);
+  const controllerState = setInterval(() => {
+    if (pipeline.safety.state === 'inactive') return;
+    client.publish(CONTROL_WIRE.controllerState, 'control_msgs/JointTrajectoryControllerState', buildControllerState(pipeline.ctx, model.jointNames, Date.now() / 1000, client.dialect));
+  }, 1000 / stateRate);
+  log(`connected to ${options.url}, robot ${robot.name} (${model.nq} joints), ${rate} Hz, ${command} commands`);
+  return {
+    pipeline, loop, client, trajectory, jog, controller,
+    async stop() {
+      clearInterval(diagnostics);
+      clearInterval(controllerState);
+      for (const stopGoal of goals) stopGoal();
+      loop.stop();
+      for (const s of subscriptions) s.unsubscribe();
+      reset.unadvertise();
+      action.unadvertise();
+      client.close();
+    },
+  };
+}

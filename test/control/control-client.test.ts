@@ -1,0 +1,116 @@
+// `embodied run`'s composition end to end over a real socket: our rosbridge server on port 0, an
+// in-process ideal position-servo robot on the server side (publishes /joint_states at 200 Hz,
+// follows /forward_position_controller/commands), and startControlClient as a rosbridge client.
+// (sim/ has no startSimServer yet; this robot stands in for it and is stepped by real time.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RosbridgeServer } from '../../bridge/server.ts';
+import { startControlClient, ESTOP_TOPIC_REASON, type ControlClient } from '../../cli/control-client.ts';
+import { loadRobot } from '../../cli/load-robot.ts';
+import { GOAL_STATUS } from '../../bridge/bus.ts';
+
+const model = loadRobot('panda').model;
+const HOME = [0, -0.3, 0, -2.2, 0, 2.0, 0.8];
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('control client against our rosbridge server', () => {
+  let server: RosbridgeServer;
+  let control: ControlClient;
+  let timer: ReturnType<typeof setInterval>;
+  const q = Float64Array.from(HOME);
+  let commands = 0;
+  const diagnostics: unknown[] = [];
+  const states: unknown[] = [];
+
+  beforeAll(async () => {
+    server = new RosbridgeServer({ port: 0 });
+    const port = await server.start({ port: 0 });
+    server.subscribe('/forward_position_controller/commands', (msg) => {
+      const data = (msg as { data?: unknown }).data;
+      if (Array.isArray(data) && data.length === q.length && data.every((x) => typeof x === 'number')) {
+        q.set(data as number[]);
+        commands++;
+      }
+    });
+    server.subscribe('/diagnostics', (msg) => diagnostics.push(msg));
+    server.subscribe('/embodied/controller_state', (msg) => states.push(msg));
+    timer = setInterval(() => {
+      const now = Date.now() / 1000;
+      server.publish('/joint_states', 'sensor_msgs/JointState', {
+        header: { stamp: { sec: Math.floor(now), nanosec: Math.floor((now % 1) * 1e9) }, frame_id: '' },
+        name: [...model.jointNames], position: Array.from(q), velocity: [], effort: [],
+      });
+    }, 5);
+    control = await startControlClient({ url: `ws://127.0.0.1:${port}`, robot: 'panda', rate: 500, wait: 'timeout', log: () => {} });
+  }, 30_000);
+
+  afterAll(async () => {
+    await control?.stop();
+    clearInterval(timer);
+    await server?.close();
+  });
+
+  it('reads joint states, becomes active and publishes position commands', async () => {
+    await until(() => control.pipeline.safety.state === 'active', 5000, 'the loop to become active');
+    await until(() => commands > 10, 5000, 'position commands');
+    for (let k = 0; k < q.length; k++) expect(q[k]).toBeCloseTo(HOME[k], 3);
+  });
+
+  it('executes a trajectory sent on /embodied/joint_trajectory', async () => {
+    const target = HOME.map((x, k) => (k === 0 ? x + 0.3 : x));
+    server.publish('/embodied/joint_trajectory', 'trajectory_msgs/JointTrajectory', {
+      header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' },
+      joint_names: [...model.jointNames],
+      points: [{ positions: target, velocities: [], accelerations: [], effort: [], time_from_start: { sec: 1, nanosec: 0 } }],
+    });
+    await until(() => control.trajectory.status === 'succeeded', 8000, 'the trajectory to succeed');
+    await until(() => Math.abs(q[0] - target[0]) < 2e-3, 2000, 'the robot to reach the target');
+    expect(states.length).toBeGreaterThan(0);
+    const last = states[states.length - 1] as { joint_names: string[]; reference: { positions: number[] }; feedback: { positions: number[] } };
+    expect(last.joint_names).toEqual([...model.jointNames]);
+    expect(last.reference.positions[0]).toBeCloseTo(target[0], 2);
+  });
+
+  it('follows a FollowJointTrajectory goal on /embodied/follow_joint_trajectory with feedback and result', async () => {
+    const feedback: unknown[] = [];
+    const target = HOME.map((x, k) => (k === 1 ? x + 0.2 : x));
+    const handle = server.hub.sendGoal('/embodied/follow_joint_trajectory', 'control_msgs/FollowJointTrajectory', {
+      trajectory: { joint_names: [...model.jointNames], points: [{ positions: target, time_from_start: { sec: 0, nanosec: 600_000_000 } }] },
+    }, (values) => feedback.push(values));
+    const outcome = await handle.result;
+    expect(outcome.status).toBe(GOAL_STATUS.succeeded);
+    expect((outcome.values as { error_code: number }).error_code).toBe(0);
+    expect(feedback.length).toBeGreaterThan(0);
+  }, 10_000);
+
+  it('latches the e-stop from /embodied/estop (Bool true), reports it on /diagnostics, and /embodied/reset releases it', async () => {
+    server.publish('/embodied/estop', 'std_msgs/Bool', { data: false });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(control.pipeline.safety.state).toBe('active');
+    server.publish('/embodied/estop', 'std_msgs/Bool', { data: true });
+    await until(() => control.pipeline.safety.state === 'e-stopped', 2000, 'the e-stop');
+    expect(control.pipeline.safety.reason).toBe(ESTOP_TOPIC_REASON);
+    const seen = () => diagnostics.some((d) => JSON.stringify(d).includes(ESTOP_TOPIC_REASON));
+    await until(seen, 3000, 'the e-stop reason on /diagnostics');
+    // A trajectory does not move an e-stopped arm.
+    const frozen = Array.from(q);
+    server.publish('/embodied/joint_trajectory', 'trajectory_msgs/JointTrajectory', {
+      header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' }, joint_names: [...model.jointNames],
+      points: [{ positions: HOME.map((x) => x + 0.2), velocities: [], accelerations: [], effort: [], time_from_start: { sec: 0, nanosec: 300_000_000 } }],
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    for (let k = 0; k < q.length; k++) expect(Math.abs(q[k] - frozen[k])).toBeLessThan(1e-3);
+    const answer = (await server.hub.callService('/embodied/reset', 'std_srvs/Trigger', {}, 3000)) as { success: boolean; message: string };
+    expect(answer).toEqual({ success: true, message: 'e-stop released' });
+    await until(() => control.pipeline.safety.state === 'active', 3000, 'the loop to become active again');
+    const again = (await server.hub.callService('/embodied/reset', 'std_srvs/Trigger', {}, 3000)) as { success: boolean; message: string };
+    expect(again.success).toBe(false);
+    expect(again.message).toMatch(/nothing to reset/);
+  }, 15_000);
+});
