@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type Ros } from 'roslib';
 import type { RosbridgeServer } from '../../bridge/node.ts';
-import { splitIntoFragments } from '../../bridge/index.ts';
+import { encodePngFrame, splitIntoFragments } from '../../bridge/index.ts';
 import { connectRos, rawClient, sleep, startServer, waitFor, type RawClient } from './helpers.ts';
 
 let server: RosbridgeServer;
@@ -103,6 +103,20 @@ describe('compression', () => {
     const bytes = c.binary[0];
     const tag86 = bytes.findIndex((b, i) => b === 0xd8 && bytes[i + 1] === 0x56);
     expect(tag86).toBeGreaterThan(0);
+  });
+});
+
+describe('png from clients', () => {
+  it('unpacks a png frame a client sends and handles the frame inside', async () => {
+    const got: unknown[] = [];
+    server.subscribe('/from_png', (m) => got.push(m), 'std_msgs/String');
+    const c = await raw();
+    c.send({ op: 'advertise', topic: '/from_png', type: 'std_msgs/String' });
+    c.send(encodePngFrame(JSON.stringify({ op: 'publish', topic: '/from_png', msg: { data: 'inside a png' } })));
+    c.send({ op: 'png', id: 'bad', data: 'bm90IGEgcG5n' });
+    await waitFor(() => got.length === 1 && c.frames.length === 1);
+    expect(got[0]).toEqual({ data: 'inside a png' });
+    expect(c.frames[0]).toMatchObject({ op: 'status', id: 'bad', msg: expect.stringMatching(/png: cannot decode/) });
   });
 });
 
