@@ -17,6 +17,7 @@ import { createPlotHistory, createRollingPlot, type PlotHistory, type RollingPlo
 import { createTeleop, type Teleop } from './teleop.ts';
 import { createEStop } from './estop.ts';
 import { createTuningPanel, type TuningPanel } from './tuning-panel.ts';
+import { MULTI_ARRAY_TYPE, TUNING_RESULT_TOPIC } from './tuning-wire.ts';
 import { createPagePerf } from './page-perf.ts';
 import { renderSensorPanel } from './sensor-panel.ts';
 
@@ -216,7 +217,9 @@ async function start(): Promise<void> {
     const t = Number.isFinite(r.controller.stamp) ? r.controller.stamp : arrived / 1000;
     plotNow = t;
     for (let k = 0; k < r.model.nq; k++) r.history.sample(t, k, r.controller.reference[k], r.controller.feedback[k], r.controller.error[k]);
+    r.tuning.controllerSample(t, r.controller.reference, r.controller.feedback);
   });
+  connection.subscribe(TUNING_RESULT_TOPIC, MULTI_ARRAY_TYPE, (message) => robot?.tuning.result(message), { queueLength: 10 });
   connection.subscribe(TOPICS.imu, 'sensor_msgs/Imu', (message) => ingestImu(sensors, message, performance.now()), { throttleMs: 20 });
   connection.subscribe(TOPICS.wrench, 'geometry_msgs/WrenchStamped', (message) => ingestWrench(sensors, message, performance.now()), { throttleMs: 20 });
   connection.subscribe(TOPICS.diagnostics, 'diagnostic_msgs/DiagnosticArray', (message) => {
@@ -355,7 +358,7 @@ async function start(): Promise<void> {
     connection,
     estop,
     get robot() {
-      return robot ? { name: robot.model.name, nq: robot.model.nq, sequence: robot.state.sequence, position: Array.from(robot.state.position), plotted: plot.chart?.shown ?? 0 } : undefined;
+      return robot ? { tuning: robot.tuning.status, name: robot.model.name, nq: robot.model.nq, sequence: robot.state.sequence, position: Array.from(robot.state.position), plotted: plot.chart?.shown ?? 0 } : undefined;
     },
   };
 }
