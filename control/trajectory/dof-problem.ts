@@ -50,6 +50,7 @@ export class DofProblem {
   timeUpper = 0;
   distanceUpper = 0;
   timePeak = 0;
+  distancePeak = 0;
   timeVMax = 0;
   distanceVMax = 0;
   timeVMin = 0;
@@ -233,14 +234,17 @@ export class DofProblem {
       if (this.timeUpper >= this.timePeak) {
         this.peak = upper;
         this.timePeak = this.timeUpper;
+        this.distancePeak = this.distanceUpper;
       }
       if (this.timeLower > this.timePeak) {
         this.peak = lower;
         this.timePeak = this.timeLower;
+        this.distancePeak = this.distanceLower;
       }
     } else {
       this.peak = lower;
       this.timePeak = this.timeLower;
+      this.distancePeak = this.distanceLower;
     }
     this.candidate = vMax;
     this.evaluate();

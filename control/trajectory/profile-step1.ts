@@ -24,6 +24,9 @@ export class Step1Scratch {
   end = 0;
   gStart = 0;
   gEnd = 0;
+  /** T(vp) at the path's ends (T is monotone along each path). */
+  timeStart = 0;
+  timeEnd = 0;
   /** Latest event time per bound: events along one path never go back in time (rounding aside). */
   readonly latest = new Float64Array(2);
 
@@ -71,7 +74,7 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
   // Upper bound path: [lower, q] on the rising side of the hump (if lower is the global minimum of T),
   // then [upper, vMax], then cruise at vMax.
   let upGood: boolean;
-  if (hump && problem.timeLower < problem.timeUpper) {
+  if (hump && problem.timeLower < problem.timeUpper && !steadyHump(problem, 0, gLower >= 0 === gUpper >= 0)) {
     upGood = gLower >= 0;
     problem.rootValue = problem.timeUpper;
     problem.rootA = lower;
@@ -84,6 +87,8 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
     scratch.end = problem.candidate;
     scratch.gStart = gLower;
     scratch.gEnd = gQ;
+    scratch.timeStart = problem.timeLower;
+    scratch.timeEnd = problem.timeUpper;
     scanPath(problem, scratch, 0);
     if (gQ >= 0 !== gUpper >= 0) {
       scratch.time = problem.timeUpper;
@@ -91,13 +96,15 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
       scratch.push(0, gUpper >= 0, EventKind.Jump);
     }
   } else {
-    upGood = gUpper >= 0;
+    upGood = hump && problem.timeLower < problem.timeUpper ? gLower >= 0 : gUpper >= 0;
   }
   const gVMax = problem.distanceVMax - distance;
   scratch.start = upper;
   scratch.end = problem.vMax;
   scratch.gStart = gUpper;
   scratch.gEnd = gVMax;
+  scratch.timeStart = problem.timeUpper;
+  scratch.timeEnd = problem.timeVMax;
   scanPath(problem, scratch, 0);
   if (gVMax < 0) {
     scratch.time = problem.timeVMax - gVMax / problem.vMax;
@@ -108,7 +115,7 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
   // Lower bound path: [upper, q'] on the falling side of the hump (if upper is the global minimum),
   // then [lower, vMin] downwards, then cruise at vMin.
   let lowGood: boolean;
-  if (hump && problem.timeUpper < problem.timeLower) {
+  if (hump && problem.timeUpper < problem.timeLower && !steadyHump(problem, 1, gUpper <= 0 === gLower <= 0)) {
     lowGood = gUpper <= 0;
     problem.rootValue = problem.timeLower;
     problem.rootA = problem.peak;
@@ -121,6 +128,8 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
     scratch.end = problem.candidate;
     scratch.gStart = gUpper;
     scratch.gEnd = gQ;
+    scratch.timeStart = problem.timeUpper;
+    scratch.timeEnd = problem.timeLower;
     scanPath(problem, scratch, 1);
     if (gQ <= 0 !== gLower <= 0) {
       scratch.time = problem.timeLower;
@@ -128,13 +137,15 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
       scratch.push(1, gLower <= 0, EventKind.Jump);
     }
   } else {
-    lowGood = gLower <= 0;
+    lowGood = hump && problem.timeUpper < problem.timeLower ? gUpper <= 0 : gLower <= 0;
   }
   const gVMin = problem.distanceVMin - distance;
   scratch.start = lower;
   scratch.end = problem.vMin;
   scratch.gStart = gLower;
   scratch.gEnd = gVMin;
+  scratch.timeStart = problem.timeLower;
+  scratch.timeEnd = problem.timeVMin;
   scanPath(problem, scratch, 1);
   if (gVMin > 0) {
     scratch.time = problem.timeVMin - gVMin / problem.vMin;
@@ -143,6 +154,23 @@ export function solveMinimumDuration(problem: DofProblem, scratch: Step1Scratch)
   }
 
   return walkEvents(problem, scratch, upGood, lowGood);
+}
+
+/**
+ * True when the hump part of a bound's path (from its global-minimum vertex to q, inside
+ * [vertex, peak]) cannot change whether the bound admits the target, and neither can the jump
+ * after it (`sameAcrossJump`): then q need not be found. Uses the spread bound of scanPath over
+ * the whole vertex..peak interval.
+ */
+function steadyHump(problem: DofProblem, bound: number, sameAcrossJump: boolean): boolean {
+  if (!sameAcrossJump) return false;
+  const vertex = bound === 0 ? problem.lower : problem.upper;
+  const gVertex = (bound === 0 ? problem.distanceLower : problem.distanceUpper) - problem.distance;
+  const gPeak = problem.distancePeak - problem.distance;
+  const spread = Math.max(Math.abs(vertex), Math.abs(problem.peak)) * Math.abs(problem.timePeak - (bound === 0 ? problem.timeLower : problem.timeUpper));
+  const gLow = Math.min(gVertex, gPeak) - spread;
+  const gHigh = Math.max(gVertex, gPeak) + spread;
+  return bound === 0 ? gLow >= 0 || gHigh < 0 : gHigh <= 0 || gLow > 0;
 }
 
 /**
@@ -165,15 +193,26 @@ function scanPath(problem: DofProblem, scratch: Step1Scratch, bound: number): vo
   }
   let split = end;
   let gSplit = gEnd;
+  let timeSplit = scratch.timeEnd;
+  const timeStart = scratch.timeStart;
+  const timeEnd = scratch.timeEnd;
   if (mixedStart !== mixedEnd) {
     split = 0;
     problem.candidate = 0;
     problem.evaluate();
     gSplit = problem.dist - problem.distance;
+    timeSplit = problem.time;
   }
-  // Sample the mixed part.
   const mixedFrom = mixedStart ? start : split;
   const mixedTo = mixedStart ? split : end;
+  // On the mixed part |vp·T'| <= M·|T'| with M = max |vp|, and D' = vp·T' + K with K > 0, so D
+  // stays within M·|ΔT| of its end values: skip the sampling when no sign change fits in that.
+  const gFrom = mixedStart ? gStart : gSplit;
+  const gTo = mixedStart ? gSplit : gEnd;
+  const spread = Math.max(Math.abs(mixedFrom), Math.abs(mixedTo)) * Math.abs((mixedStart ? timeStart : timeSplit) - (mixedStart ? timeSplit : timeEnd));
+  const gLow = Math.min(gFrom, gTo) - spread;
+  const gHigh = Math.max(gFrom, gTo) + spread;
+  const steady = bound === 0 ? gLow >= 0 || gHigh < 0 : gHigh <= 0 || gLow > 0;
   if (!mixedStart) {
     scratch.start = start;
     scratch.end = split;
@@ -182,8 +221,8 @@ function scanPath(problem: DofProblem, scratch: Step1Scratch, bound: number): vo
     scanPiece(problem, scratch, bound);
   }
   let x = mixedFrom;
-  let g = mixedStart ? gStart : gSplit;
-  for (let i = 1; i <= MIXED_SAMPLES; i++) {
+  let g = gFrom;
+  for (let i = steady ? MIXED_SAMPLES + 1 : 1; i <= MIXED_SAMPLES; i++) {
     let xNext: number;
     let gNext: number;
     if (i === MIXED_SAMPLES) {
