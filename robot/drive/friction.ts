@@ -1,6 +1,6 @@
 // Friction on one side of a drive: Coulomb + viscous + Stribeck (static curve) or LuGre (bristle
-// state, pre-sliding). Explicit forms for a velocity imposed from outside, and an implicit
-// (stick-capable) update for a velocity this module integrates. All @realtime.
+// state, pre-sliding), for a velocity imposed from outside. The drive step has its own copy of
+// these formulas (drive-kernel.ts, with an implicit stick for the rotor it integrates). All @realtime.
 import type { FrictionSet } from './drive-set.ts';
 
 /** Sliding-friction magnitude at speed |v| (N·m): Coulomb + (breakaway - Coulomb)·exp(-(v/vs)²), no viscous. @realtime */
@@ -31,23 +31,4 @@ export function lugreFriction(f: FrictionSet, joint: number, bristle: Float64Arr
   const next = magnitude > 0 ? (z + h * v) / (1 + (h * sigma0 * speed) / magnitude) : 0;
   bristle[joint] = next;
   return sigma0 * next + f.sigma1[joint] * ((next - z) / h) + f.viscous[joint] * v;
-}
-
-/** Friction torque for an externally imposed velocity: LuGre when enabled (advances `bristle`), else regularizedFriction. @realtime */
-export function imposedFriction(f: FrictionSet, joint: number, bristle: Float64Array, v: number, h: number): number {
-  return f.lugre[joint] === 1 ? lugreFriction(f, joint, bristle, v, h) : regularizedFriction(f, joint, v);
-}
-
-/**
- * New velocity of an inertia J driven by `torque` over h with this side's static-curve friction,
- * implicit: viscous exactly, Coulomb/Stribeck as a set-valued stick (the body stops and stays
- * stopped while |torque| ≤ breakaway). @realtime
- */
-export function implicitFrictionVelocity(f: FrictionSet, joint: number, inertia: number, v: number, torque: number, h: number): number {
-  const damped = inertia + h * f.viscous[joint];
-  const free = (inertia * v + h * torque) / damped;
-  const magnitude = v === 0 ? f.breakaway[joint] : stribeckMagnitude(f, joint, v < 0 ? -v : v);
-  const stop = (h * magnitude) / damped;
-  if (free <= stop && free >= -stop) return 0;
-  return free > 0 ? free - stop : free + stop;
 }

@@ -19,12 +19,12 @@ export function currentLimit(set: DriveSet, joint: number, temperature: number):
   return peak - ((peak - set.continuousCurrent[joint]) * (temperature - start)) / band;
 }
 
-/** Winding current after a step h at voltage V and motor speed ω (backward Euler, stable for any h; L = 0 gives the quasi-static current). @realtime */
+/** Winding current at the end of a step h at voltage V and motor speed ω (trapezoidal, as the drive step; L = 0 gives the quasi-static current). @realtime */
 export function currentStep(set: DriveSet, joint: number, current: number, voltage: number, motorVelocity: number, resistance: number, h: number): number {
   const L = set.inductance[joint];
   const drive = voltage - set.backEmfConstant[joint] * motorVelocity;
   if (L === 0) return drive / resistance;
-  return (L * current + h * drive) / (L + h * resistance);
+  return ((L / h - 0.5 * resistance) * current + drive) / (L / h + 0.5 * resistance);
 }
 
 /** Winding temperature after a step h with copper loss P (W): C·dT/dt = P - (T - T_amb)/R_th (backward Euler); unchanged when the capacity is 0. @realtime */
