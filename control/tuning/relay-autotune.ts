@@ -43,41 +43,50 @@ export interface RelayOptions {
   bias?: number;
   /** Hysteresis ε (input units); default 0. */
   hysteresis?: number;
-  /** Half-periods to discard, then to average; defaults 4 and 6. */
+  /** Half-periods to discard at least, then the number that must agree and are averaged; defaults 4 and 6. */
   settleCycles?: number;
   measureCycles?: number;
+  /** Relative spread allowed between the measured full periods; default 0.02. */
+  tolerance?: number;
   /** Give up after this long (s); default 30. */
   timeout?: number;
 }
 
-/** State of a running relay test; `update` is @realtime. */
+/**
+ * State of a running relay test; `update` is @realtime. The test ends when the last
+ * `measureCycles` half-periods agree within `tolerance` (a settled limit cycle, not a count of
+ * switches: a plant with a slow start chatters first with growing periods), after at least
+ * `settleCycles` half-periods.
+ */
 export class RelayAutotune {
   readonly options: Required<RelayOptions>;
   status: 'running' | 'done' | 'failed' = 'running';
   /** Ultimate gain and period once done. */
   ku = Number.NaN;
   tu = Number.NaN;
-  /** Measured peak-to-peak half amplitude a. */
+  /** Measured half peak-to-peak amplitude a of the last full cycle. */
   oscillation = Number.NaN;
   private high = true;
   private switches = 0;
   private lastSwitch = Number.NaN;
-  private periodSum = 0;
-  private periods = 0;
-  private max = -Infinity;
-  private min = Infinity;
-  private ampSum = 0;
-  private amps = 0;
+  private readonly halfPeriods: Float64Array;
+  private max = Number.NEGATIVE_INFINITY;
+  private min = Number.POSITIVE_INFINITY;
+  private cycleMax = Number.NEGATIVE_INFINITY;
+  private cycleMin = Number.POSITIVE_INFINITY;
   private t0 = Number.NaN;
 
   constructor(options: RelayOptions) {
-    const o = { bias: 0, hysteresis: 0, settleCycles: 4, measureCycles: 6, timeout: 30, ...options };
-    for (const key of ['setpoint', 'amplitude', 'bias', 'hysteresis', 'timeout'] as const) {
+    const o = { bias: 0, hysteresis: 0, settleCycles: 4, measureCycles: 6, timeout: 30, tolerance: 0.02, ...options };
+    for (const key of ['setpoint', 'amplitude', 'bias', 'hysteresis', 'timeout', 'tolerance'] as const) {
       if (!Number.isFinite(o[key])) throw new Error(`relay.${key} = ${o[key]}, expected a finite number`);
     }
     if (!(o.amplitude > 0)) throw new Error(`relay.amplitude = ${o.amplitude}, expected > 0`);
     if (!(o.hysteresis >= 0)) throw new Error(`relay.hysteresis = ${o.hysteresis}, expected >= 0`);
+    if (!(Number.isInteger(o.measureCycles) && o.measureCycles >= 2)) throw new Error(`relay.measureCycles = ${o.measureCycles}, expected an integer >= 2`);
+    if (!(o.tolerance > 0)) throw new Error(`relay.tolerance = ${o.tolerance}, expected > 0`);
     this.options = o;
+    this.halfPeriods = new Float64Array(o.measureCycles);
   }
 
   /** One step: returns the relay output for measurement y at time t. @realtime */
@@ -101,32 +110,45 @@ export class RelayAutotune {
       switched = true;
     }
     if (switched) {
+      if (!Number.isNaN(this.lastSwitch)) this.halfPeriods[this.switches % o.measureCycles] = t - this.lastSwitch;
       this.switches++;
-      if (this.switches > o.settleCycles && !Number.isNaN(this.lastSwitch)) {
-        this.periodSum += 2 * (t - this.lastSwitch);
-        this.periods++;
-        // A full swing min..max has been seen between two switches after settling.
-        if (this.switches % 2 === 0) {
-          this.ampSum += (this.max - this.min) / 2;
-          this.amps++;
-          this.max = -Infinity;
-          this.min = Infinity;
-        }
-      } else if (this.switches % 2 === 0) {
-        this.max = -Infinity;
-        this.min = Infinity;
-      }
       this.lastSwitch = t;
-      if (this.periods >= o.measureCycles && this.amps >= 1) {
-        this.tu = this.periodSum / this.periods;
-        const a = this.ampSum / this.amps;
-        this.oscillation = a;
-        const eps = o.hysteresis < a ? o.hysteresis : 0;
-        this.ku = (4 * o.amplitude) / (Math.PI * Math.sqrt(a * a - eps * eps));
-        this.status = Number.isFinite(this.ku) && this.ku > 0 ? 'done' : 'failed';
+      // A full cycle (two half-periods) ends at every other switch: keep its swing.
+      if (this.switches % 2 === 0) {
+        this.cycleMax = this.max;
+        this.cycleMin = this.min;
+        this.max = Number.NEGATIVE_INFINITY;
+        this.min = Number.POSITIVE_INFINITY;
       }
+      if (this.switches > o.settleCycles + o.measureCycles && this.switches % 2 === 0) this.checkSettled();
     }
     return o.bias + (this.high ? o.amplitude : -o.amplitude);
+  }
+
+  private checkSettled(): void {
+    const o = this.options;
+    let lo = Number.POSITIVE_INFINITY, hi = 0, sum = 0;
+    for (let i = 0; i < o.measureCycles; i++) {
+      const h = this.halfPeriods[i];
+      sum += h;
+      if (h < lo) lo = h;
+      if (h > hi) hi = h;
+    }
+    const mean = sum / o.measureCycles;
+    // Asymmetric half-periods (a bias) still settle: compare full periods, pairs of half-periods.
+    let pairLo = Number.POSITIVE_INFINITY, pairHi = 0;
+    for (let i = 0; i + 1 < o.measureCycles; i += 2) {
+      const p = this.halfPeriods[i] + this.halfPeriods[i + 1];
+      if (p < pairLo) pairLo = p;
+      if (p > pairHi) pairHi = p;
+    }
+    if (!(lo > 0) || pairHi - pairLo > o.tolerance * 2 * mean) return;
+    const a = (this.cycleMax - this.cycleMin) / 2;
+    this.tu = 2 * mean;
+    this.oscillation = a;
+    const eps = o.hysteresis < a ? o.hysteresis : 0;
+    this.ku = (4 * o.amplitude) / (Math.PI * Math.sqrt(a * a - eps * eps));
+    this.status = Number.isFinite(this.ku) && this.ku > 0 ? 'done' : 'failed';
   }
 
   /** Gains by a named rule once done; throws before. */
