@@ -1,0 +1,101 @@
+// `embodied start` (the `npm start` default): the whole stack on 127.0.0.1 — the simulated robot
+// behind its rosbridge server (port 9090), the control loop as a rosbridge client of it (its own
+// process, so its fixed-rate wait never stalls the simulator's event loop), and the web page
+// (port 8080). Prints the page's URL; Ctrl-C stops everything.
+import type { Command } from 'commander';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startSimServer, type SimServer } from '../../sim/server.ts';
+import { ensureWebBuilt, startWebServer, type WebServer } from '../web-server.ts';
+
+interface StartFlags {
+  robot: string;
+  drive?: string;
+  host: string;
+  simPort: string;
+  webPort: string;
+  rate: string;
+  command: string;
+  control: boolean;
+}
+
+function port(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${flag} = "${text}": expected a port number 0-65535 (0 picks a free one)`);
+  return value;
+}
+
+/** Starts `embodied run` as a child process against the simulator; resolves when it is running. */
+function startControlProcess(url: string, flags: StartFlags, log: (line: string) => void): ChildProcess {
+  const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'embodied.js');
+  const args = [entry, 'run', '--url', url, '--robot', flags.robot, '--rate', flags.rate, '--command', flags.command];
+  if (flags.drive) args.push('--drive', flags.drive);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') log(`control: ${line}`);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+  return child;
+}
+
+/** Registers `embodied start`. */
+export function register(program: Command): void {
+  program
+    .command('start')
+    .description('run the whole stack: simulator + rosbridge server, control loop, web page (127.0.0.1)')
+    .option('--robot <name|file>', 'built-in robot (servo-arm, ur5e, panda) or URDF file', 'servo-arm')
+    .option('--drive <file>', 'drive file overriding the robot\'s own')
+    .option('--host <address>', 'interface for the rosbridge server and the page', '127.0.0.1')
+    .option('--sim-port <port>', 'rosbridge port of the simulator (0: any free port)', '9090')
+    .option('--web-port <port>', 'port of the web page (0: any free port)', '8080')
+    .option('--rate <hz>', 'control loop rate', '1000')
+    .option('--command <interface>', 'command interface of the loop: position, velocity or effort', 'position')
+    .option('--no-control', 'do not start the control loop (the page talks to the simulator alone)')
+    .action(async (flags: StartFlags) => {
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const simPort = port(flags.simPort, '--sim-port');
+      const webPort = port(flags.webPort, '--web-port');
+      let sim: SimServer | undefined;
+      let web: WebServer | undefined;
+      let control: ChildProcess | undefined;
+      let stopping = false;
+      const stop = async (code: number) => {
+        if (stopping) return;
+        stopping = true;
+        log('embodied start: stopping');
+        if (control && control.exitCode === null) {
+          const exited = new Promise<void>((resolve) => control!.once('exit', () => resolve()));
+          control.kill('SIGINT');
+          await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000).unref())]);
+          if (control.exitCode === null) control.kill('SIGKILL');
+        }
+        await web?.close();
+        await sim?.close();
+        process.exit(code);
+      };
+      process.once('SIGINT', () => void stop(0));
+      process.once('SIGTERM', () => void stop(0));
+      try {
+        // Build the page first: a build in this process would stall the simulator's event loop,
+        // and the control loop would see stale state.
+        await ensureWebBuilt({ log });
+        sim = await startSimServer({ robot: flags.robot, drive: flags.drive, host: flags.host, port: simPort });
+        log(`embodied start: simulator (${sim.robotName}) on ${sim.url}`);
+        if (flags.control) {
+          control = startControlProcess(sim.url, flags, log);
+          control.once('exit', (code, signal) => {
+            if (!stopping) log(`embodied start: the control loop exited (${signal ?? `code ${code}`}); the simulator and the page keep running`);
+          });
+        }
+        web = await startWebServer({ host: flags.host, port: webPort, rosbridgeUrl: sim.url, log });
+      } catch (error) {
+        log(`embodied start: ${error instanceof Error ? error.message : String(error)}`);
+        await stop(1);
+        return;
+      }
+      process.stdout.write(`embodied is running: open ${web.url} (rosbridge ${sim.url}); Ctrl-C stops it\n`);
+      await new Promise<never>(() => {});
+    });
+}
