@@ -79,8 +79,9 @@ export class DofProblem {
   rootB = 0;
   rootFa = 0;
   rootFb = 0;
-  /** Requested total duration of `buildForDuration`, and the cruise time of the profile it appends. */
+  /** Requested total duration of `buildForDuration`, the same without the brake, and the cruise time of the profile it appends. */
   requestedDuration = 0;
+  mainDuration = 0;
   cruise = 0;
 
   /** Results of the last `evaluate`: T(vp), D(vp), T'(vp), K. */

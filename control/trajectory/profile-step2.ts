@@ -100,6 +100,9 @@ export function buildForDuration(problem: DofProblem, list: SegmentList, scratch
   const upper = problem.upper;
   const hump = upper > lower;
 
+  problem.mainDuration = duration;
+  if (fastRetime(problem, list)) return true;
+
   // Right end u of the peak-velocity range, and E there.
   let right: number;
   if (duration >= problem.timeVMax) {
@@ -211,6 +214,47 @@ export function buildForDuration(problem: DofProblem, list: SegmentList, scratch
     findRoot(problem, RootMode.Cruise);
   }
   const cruise = duration - problem.time;
+  problem.cruise = cruise > 0 ? cruise : 0;
+  appendFamily(problem, list);
+  return true;
+}
+
+/**
+ * The common case without finding the ends of the peak-velocity range: when T(vp) <= duration
+ * (`problem.mainDuration`, brake excluded) on
+ * all of [lower, upper], E is known for free at lower, upper, vMin and vMax (with a negative cruise
+ * beyond the range's ends); a root bracketed by them is valid when its cruise is not negative.
+ */
+function fastRetime(problem: DofProblem, list: SegmentList): boolean {
+  const duration = problem.mainDuration;
+  if (problem.upper > problem.lower && duration < problem.timePeak) return false;
+  const distance = problem.distance;
+  const eLower = problem.distanceLower + problem.lower * (duration - problem.timeLower) - distance;
+  const eUpper = problem.distanceUpper + problem.upper * (duration - problem.timeUpper) - distance;
+  problem.rootValue = duration;
+  if (eLower <= 0 && eUpper >= 0) {
+    problem.rootA = problem.lower;
+    problem.rootB = problem.upper;
+    problem.rootFa = eLower;
+    problem.rootFb = eUpper;
+  } else if (eUpper < 0) {
+    const eVMax = problem.distanceVMax + problem.vMax * (duration - problem.timeVMax) - distance;
+    if (eVMax < 0) return false;
+    problem.rootA = problem.upper;
+    problem.rootB = problem.vMax;
+    problem.rootFa = eUpper;
+    problem.rootFb = eVMax;
+  } else {
+    const eVMin = problem.distanceVMin + problem.vMin * (duration - problem.timeVMin) - distance;
+    if (eVMin > 0) return false;
+    problem.rootA = problem.vMin;
+    problem.rootB = problem.lower;
+    problem.rootFa = eVMin;
+    problem.rootFb = eLower;
+  }
+  findRoot(problem, RootMode.Cruise);
+  const cruise = duration - problem.time;
+  if (cruise < -1e-12 * (1 + duration)) return false;
   problem.cruise = cruise > 0 ? cruise : 0;
   appendFamily(problem, list);
   return true;
