@@ -6,45 +6,70 @@ import type { RobotData } from './data.ts';
 import { bodyTransforms, choleskyFactor, choleskySolve, standardGravity } from './dynamics-bodies.ts';
 import { biasForces, crbaInto } from './dynamics.ts';
 
-/** Adds X*·Ia·X (Ia 6x6 row-major in the body frame) into the parent's 6x6 at P[po]. @realtime */
-function addTransformedArticulated(Ia: Float64Array, X: Float64Array, xo: number, P: Float64Array, po: number, T: Float64Array): void {
+/** Adds X*·Ia·X (Ia 6x6 row-major in the body frame, symmetric) into the parent's 6x6 at P[po]; unrolled, generated from the block formula TL = A' + P·B'ᵀ − Y·P, TR = Y = B' + P·C', BL = Yᵀ, BR = C' with M' = R·M·Rᵀ and P = [p]×. @realtime */
+function addTransformedArticulated(IA: Float64Array, o: number, U: Float64Array, s: number, Dinv: Float64Array, b: number, X: Float64Array, xo: number, P: Float64Array, po: number): void {
+  // Ia = IA − U·Uᵀ/D, read entry by entry (1/D comes in an array: a double argument would be boxed).
+  const dinv = Dinv[b];
+  const u0 = U[s], u1 = U[s + 1], u2 = U[s + 2], u3 = U[s + 3], u4 = U[s + 4], u5 = U[s + 5];
+  const w0 = u0 * dinv, w1 = u1 * dinv, w2 = u2 * dinv, w3 = u3 * dinv, w4 = u4 * dinv, w5 = u5 * dinv;
+  const r0 = X[xo], r1 = X[xo + 1], r2 = X[xo + 2], r3 = X[xo + 3], r4 = X[xo + 4], r5 = X[xo + 5], r6 = X[xo + 6], r7 = X[xo + 7], r8 = X[xo + 8];
   const px = X[xo + 9], py = X[xo + 10], pz = X[xo + 11];
-  // T holds R·Block·Rᵀ for the blocks A (rows 0-2, cols 0-2), B (0-2, 3-5), C (3-5, 3-5): T[0..8], T[9..17], T[18..26].
-  for (let blk = 0; blk < 3; blk++) {
-    const ro = blk === 2 ? 3 : 0, co = blk === 0 ? 0 : 3, to = 9 * blk;
-    // Y = R·Block (3x3), then T = Y·Rᵀ.
-    for (let r = 0; r < 3; r++) {
-      const a0 = X[xo + 3 * r], a1 = X[xo + 3 * r + 1], a2 = X[xo + 3 * r + 2];
-      const y0 = a0 * Ia[6 * ro + co] + a1 * Ia[6 * (ro + 1) + co] + a2 * Ia[6 * (ro + 2) + co];
-      const y1 = a0 * Ia[6 * ro + co + 1] + a1 * Ia[6 * (ro + 1) + co + 1] + a2 * Ia[6 * (ro + 2) + co + 1];
-      const y2 = a0 * Ia[6 * ro + co + 2] + a1 * Ia[6 * (ro + 1) + co + 2] + a2 * Ia[6 * (ro + 2) + co + 2];
-      for (let c = 0; c < 3; c++) T[to + 3 * r + c] = y0 * X[xo + 3 * c] + y1 * X[xo + 3 * c + 1] + y2 * X[xo + 3 * c + 2];
-    }
-  }
-  // With P = [p]×: TL = A' + P·B'ᵀ − Y·P, TR = Y = B' + P·C', BL = Yᵀ, BR = C'.
-  for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 3; c++) {
-      // (P·C')_rc and (P·B'ᵀ)_rc with P row r = (0, −pz, py), (pz, 0, −px), (−py, px, 0).
-      let pc: number, pbt: number;
-      if (r === 0) (pc = -pz * T[18 + 3 + c] + py * T[18 + 6 + c]), (pbt = -pz * T[9 + 3 * c + 1] + py * T[9 + 3 * c + 2]);
-      else if (r === 1) (pc = pz * T[18 + c] - px * T[18 + 6 + c]), (pbt = pz * T[9 + 3 * c] - px * T[9 + 3 * c + 2]);
-      else (pc = -py * T[18 + c] + px * T[18 + 3 + c]), (pbt = -py * T[9 + 3 * c] + px * T[9 + 3 * c + 1]);
-      T[27 + 3 * r + c] = T[9 + 3 * r + c] + pc; // Y
-      P[po + 6 * r + c] += T[3 * r + c] + pbt;
-      P[po + 6 * (r + 3) + c + 3] += T[18 + 3 * r + c];
-    }
-  }
-  for (let r = 0; r < 3; r++) {
-    const y0 = T[27 + 3 * r], y1 = T[27 + 3 * r + 1], y2 = T[27 + 3 * r + 2];
-    // (Y·P)_rc: column c of P = (0, pz, −py), (−pz, 0, px), (py, −px, 0).
-    P[po + 6 * r] -= y1 * pz - y2 * py;
-    P[po + 6 * r + 1] -= -y0 * pz + y2 * px;
-    P[po + 6 * r + 2] -= y0 * py - y1 * px;
-    for (let c = 0; c < 3; c++) {
-      P[po + 6 * r + c + 3] += T[27 + 3 * r + c];
-      P[po + 6 * (c + 3) + r] += T[27 + 3 * r + c];
-    }
-  }
+  const a00 = IA[o + 0] - w0 * u0, c00 = IA[o + 21] - w3 * u3, a01 = IA[o + 1] - w0 * u1, c01 = IA[o + 22] - w3 * u4, a02 = IA[o + 2] - w0 * u2, c02 = IA[o + 23] - w3 * u5, a11 = IA[o + 7] - w1 * u1, c11 = IA[o + 28] - w4 * u4, a12 = IA[o + 8] - w1 * u2, c12 = IA[o + 29] - w4 * u5, a22 = IA[o + 14] - w2 * u2, c22 = IA[o + 35] - w5 * u5, b00 = IA[o + 3] - w0 * u3, b01 = IA[o + 4] - w0 * u4, b02 = IA[o + 5] - w0 * u5, b10 = IA[o + 9] - w1 * u3, b11 = IA[o + 10] - w1 * u4, b12 = IA[o + 11] - w1 * u5, b20 = IA[o + 15] - w2 * u3, b21 = IA[o + 16] - w2 * u4, b22 = IA[o + 17] - w2 * u5;
+  const At00 = r0 * a00 + r1 * a01 + r2 * a02, At01 = r0 * a01 + r1 * a11 + r2 * a12, At02 = r0 * a02 + r1 * a12 + r2 * a22;
+  const At10 = r3 * a00 + r4 * a01 + r5 * a02, At11 = r3 * a01 + r4 * a11 + r5 * a12, At12 = r3 * a02 + r4 * a12 + r5 * a22;
+  const At20 = r6 * a00 + r7 * a01 + r8 * a02, At21 = r6 * a01 + r7 * a11 + r8 * a12, At22 = r6 * a02 + r7 * a12 + r8 * a22;
+  const A00 = At00 * r0 + At01 * r1 + At02 * r2, A01 = At00 * r3 + At01 * r4 + At02 * r5, A02 = At00 * r6 + At01 * r7 + At02 * r8, A11 = At10 * r3 + At11 * r4 + At12 * r5, A12 = At10 * r6 + At11 * r7 + At12 * r8, A22 = At20 * r6 + At21 * r7 + At22 * r8;
+  const Bt00 = r0 * b00 + r1 * b10 + r2 * b20, Bt01 = r0 * b01 + r1 * b11 + r2 * b21, Bt02 = r0 * b02 + r1 * b12 + r2 * b22;
+  const Bt10 = r3 * b00 + r4 * b10 + r5 * b20, Bt11 = r3 * b01 + r4 * b11 + r5 * b21, Bt12 = r3 * b02 + r4 * b12 + r5 * b22;
+  const Bt20 = r6 * b00 + r7 * b10 + r8 * b20, Bt21 = r6 * b01 + r7 * b11 + r8 * b21, Bt22 = r6 * b02 + r7 * b12 + r8 * b22;
+  const B00 = Bt00 * r0 + Bt01 * r1 + Bt02 * r2, B01 = Bt00 * r3 + Bt01 * r4 + Bt02 * r5, B02 = Bt00 * r6 + Bt01 * r7 + Bt02 * r8, B10 = Bt10 * r0 + Bt11 * r1 + Bt12 * r2, B11 = Bt10 * r3 + Bt11 * r4 + Bt12 * r5, B12 = Bt10 * r6 + Bt11 * r7 + Bt12 * r8, B20 = Bt20 * r0 + Bt21 * r1 + Bt22 * r2, B21 = Bt20 * r3 + Bt21 * r4 + Bt22 * r5, B22 = Bt20 * r6 + Bt21 * r7 + Bt22 * r8;
+  const Ct00 = r0 * c00 + r1 * c01 + r2 * c02, Ct01 = r0 * c01 + r1 * c11 + r2 * c12, Ct02 = r0 * c02 + r1 * c12 + r2 * c22;
+  const Ct10 = r3 * c00 + r4 * c01 + r5 * c02, Ct11 = r3 * c01 + r4 * c11 + r5 * c12, Ct12 = r3 * c02 + r4 * c12 + r5 * c22;
+  const Ct20 = r6 * c00 + r7 * c01 + r8 * c02, Ct21 = r6 * c01 + r7 * c11 + r8 * c12, Ct22 = r6 * c02 + r7 * c12 + r8 * c22;
+  const C00 = Ct00 * r0 + Ct01 * r1 + Ct02 * r2, C01 = Ct00 * r3 + Ct01 * r4 + Ct02 * r5, C02 = Ct00 * r6 + Ct01 * r7 + Ct02 * r8, C11 = Ct10 * r3 + Ct11 * r4 + Ct12 * r5, C12 = Ct10 * r6 + Ct11 * r7 + Ct12 * r8, C22 = Ct20 * r6 + Ct21 * r7 + Ct22 * r8;
+  const y00 = B00 + (-pz * C01 + py * C02), y01 = B01 + (-pz * C11 + py * C12), y02 = B02 + (-pz * C12 + py * C22), y10 = B10 + (pz * C00 - px * C02), y11 = B11 + (pz * C01 - px * C12), y12 = B12 + (pz * C02 - px * C22), y20 = B20 + (-py * C00 + px * C01), y21 = B21 + (-py * C01 + px * C11), y22 = B22 + (-py * C02 + px * C12);
+  const t00 = A00 + (-pz * B01 + py * B02) - (pz * y01 - py * y02);
+  const t01 = A01 + (-pz * B11 + py * B12) - (-pz * y00 + px * y02);
+  const t02 = A02 + (-pz * B21 + py * B22) - (py * y00 - px * y01);
+  const t11 = A11 + (pz * B10 - px * B12) - (-pz * y10 + px * y12);
+  const t12 = A12 + (pz * B20 - px * B22) - (py * y10 - px * y11);
+  const t22 = A22 + (-py * B20 + px * B21) - (py * y20 - px * y21);
+  P[po + 0] += t00;
+  P[po + 1] += t01;
+  P[po + 2] += t02;
+  P[po + 6] += t01;
+  P[po + 7] += t11;
+  P[po + 8] += t12;
+  P[po + 12] += t02;
+  P[po + 13] += t12;
+  P[po + 14] += t22;
+  P[po + 3] += y00;
+  P[po + 18] += y00;
+  P[po + 4] += y01;
+  P[po + 24] += y01;
+  P[po + 5] += y02;
+  P[po + 30] += y02;
+  P[po + 9] += y10;
+  P[po + 19] += y10;
+  P[po + 10] += y11;
+  P[po + 25] += y11;
+  P[po + 11] += y12;
+  P[po + 31] += y12;
+  P[po + 15] += y20;
+  P[po + 20] += y20;
+  P[po + 16] += y21;
+  P[po + 26] += y21;
+  P[po + 17] += y22;
+  P[po + 32] += y22;
+  P[po + 21] += C00;
+  P[po + 22] += C01;
+  P[po + 23] += C02;
+  P[po + 27] += C01;
+  P[po + 28] += C11;
+  P[po + 29] += C12;
+  P[po + 33] += C02;
+  P[po + 34] += C12;
+  P[po + 35] += C22;
 }
 
 /**
@@ -114,7 +139,7 @@ export function aba(
     PA[s + 5] = wx * f1y - wy * f1x;
   }
   // Pass 2: articulated inertias and bias forces, leaves to root.
-  const U = data.bodyU, Dinv = data.bodyDinv, u = data.bodyu, Ia = data.articulated, T = data.blocks;
+  const U = data.bodyU, Dinv = data.bodyDinv, u = data.bodyu;
   for (let b = nb - 1; b >= 0; b--) {
     const o = 36 * b, s = 6 * b, axis = data.bodyPrismatic[b] === 1 ? 5 : 2, k = data.bodyQ[b];
     for (let r = 0; r < 6; r++) U[s + r] = IA[o + 6 * r + axis];
@@ -124,23 +149,16 @@ export function aba(
     u[b] = ub;
     const parent = data.bodyParent[b];
     if (parent < 0) continue;
-    // Ia = IA − U·Uᵀ/D; pa = pA + Ia·c + U·u/D.
-    for (let r = 0; r < 6; r++) {
-      const ur = U[s + r] * dinv;
-      for (let c = 0; c < 6; c++) Ia[6 * r + c] = IA[o + 6 * r + c] - ur * U[s + c];
-    }
-    const uD = ub * dinv;
+    // pa = pA + Ia·c + U·u/D with Ia = IA − U·Uᵀ/D: pA + IA·c + U·(u − Uᵀ·c)/D.
     const x = 12 * b, t = 6 * parent;
-    let pa0 = 0, pa1 = 0, pa2 = 0, pa3 = 0, pa4 = 0, pa5 = 0;
-    {
-      const c0 = Cb[s], c1 = Cb[s + 1], c2 = Cb[s + 2], c3 = Cb[s + 3], c4 = Cb[s + 4], c5 = Cb[s + 5];
-      pa0 = PA[s] + Ia[0] * c0 + Ia[1] * c1 + Ia[2] * c2 + Ia[3] * c3 + Ia[4] * c4 + Ia[5] * c5 + U[s] * uD;
-      pa1 = PA[s + 1] + Ia[6] * c0 + Ia[7] * c1 + Ia[8] * c2 + Ia[9] * c3 + Ia[10] * c4 + Ia[11] * c5 + U[s + 1] * uD;
-      pa2 = PA[s + 2] + Ia[12] * c0 + Ia[13] * c1 + Ia[14] * c2 + Ia[15] * c3 + Ia[16] * c4 + Ia[17] * c5 + U[s + 2] * uD;
-      pa3 = PA[s + 3] + Ia[18] * c0 + Ia[19] * c1 + Ia[20] * c2 + Ia[21] * c3 + Ia[22] * c4 + Ia[23] * c5 + U[s + 3] * uD;
-      pa4 = PA[s + 4] + Ia[24] * c0 + Ia[25] * c1 + Ia[26] * c2 + Ia[27] * c3 + Ia[28] * c4 + Ia[29] * c5 + U[s + 4] * uD;
-      pa5 = PA[s + 5] + Ia[30] * c0 + Ia[31] * c1 + Ia[32] * c2 + Ia[33] * c3 + Ia[34] * c4 + Ia[35] * c5 + U[s + 5] * uD;
-    }
+    const c0 = Cb[s], c1 = Cb[s + 1], c2 = Cb[s + 2], c3 = Cb[s + 3], c4 = Cb[s + 4], c5 = Cb[s + 5];
+    const k1 = (ub - (U[s] * c0 + U[s + 1] * c1 + U[s + 2] * c2 + U[s + 3] * c3 + U[s + 4] * c4 + U[s + 5] * c5)) * dinv;
+    const pa0 = PA[s] + IA[o] * c0 + IA[o + 1] * c1 + IA[o + 2] * c2 + IA[o + 3] * c3 + IA[o + 4] * c4 + IA[o + 5] * c5 + U[s] * k1;
+    const pa1 = PA[s + 1] + IA[o + 6] * c0 + IA[o + 7] * c1 + IA[o + 8] * c2 + IA[o + 9] * c3 + IA[o + 10] * c4 + IA[o + 11] * c5 + U[s + 1] * k1;
+    const pa2 = PA[s + 2] + IA[o + 12] * c0 + IA[o + 13] * c1 + IA[o + 14] * c2 + IA[o + 15] * c3 + IA[o + 16] * c4 + IA[o + 17] * c5 + U[s + 2] * k1;
+    const pa3 = PA[s + 3] + IA[o + 18] * c0 + IA[o + 19] * c1 + IA[o + 20] * c2 + IA[o + 21] * c3 + IA[o + 22] * c4 + IA[o + 23] * c5 + U[s + 3] * k1;
+    const pa4 = PA[s + 4] + IA[o + 24] * c0 + IA[o + 25] * c1 + IA[o + 26] * c2 + IA[o + 27] * c3 + IA[o + 28] * c4 + IA[o + 29] * c5 + U[s + 4] * k1;
+    const pa5 = PA[s + 5] + IA[o + 30] * c0 + IA[o + 31] * c1 + IA[o + 32] * c2 + IA[o + 33] * c3 + IA[o + 34] * c4 + IA[o + 35] * c5 + U[s + 5] * k1;
     const r0 = X[x], r1 = X[x + 1], r2 = X[x + 2], r3 = X[x + 3], r4 = X[x + 4], r5 = X[x + 5], r6 = X[x + 6], r7 = X[x + 7], r8 = X[x + 8];
     const px = X[x + 9], py = X[x + 10], pz = X[x + 11];
     const fx = r0 * pa3 + r1 * pa4 + r2 * pa5, fy = r3 * pa3 + r4 * pa4 + r5 * pa5, fz = r6 * pa3 + r7 * pa4 + r8 * pa5;
@@ -150,7 +168,7 @@ export function aba(
     PA[t + 3] += fx;
     PA[t + 4] += fy;
     PA[t + 5] += fz;
-    addTransformedArticulated(Ia, X, x, IA, 36 * parent, T);
+    addTransformedArticulated(IA, o, U, s, Dinv, b, X, x, IA, 36 * parent);
   }
   // Pass 3: accelerations, root to leaves (data.bodyA holds them; the base accelerates at −g).
   const A = data.bodyA, gx = gravity[0], gy = gravity[1], gz = gravity[2];
