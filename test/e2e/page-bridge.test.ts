@@ -20,7 +20,7 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-interface PageRobot { name: string; nq: number; sequence: number; position: number[]; plotted: number }
+interface PageRobot { name: string; nq: number; sequence: number; position: number[]; plotted: number; tuning: unknown }
 const robotInPage = () => page.evaluate(() => (window as unknown as { __embodied?: { robot?: PageRobot } }).__embodied?.robot);
 const jointCell = (joint: string, column: number) => page.locator(`#joint-table tr[data-joint="${joint}"] td`).nth(column).textContent();
 
@@ -181,6 +181,101 @@ describe('page against a bare rosbridge server', () => {
     await page.getByTestId('reset').click();
     await waitFor('reset answered', async () => bridge.resets === resetsBefore + 1 && (await page.getByTestId('estop-state').textContent()) === 'RUN');
     expect(await page.getByTestId('cart-plus-x').isDisabled()).toBe(false);
+  });
+
+  it('Tuning tab: gains clamped and sent live, step metrics, relay result applied by rule, chirp Bode with bandwidth and margin', async () => {
+    const tuningStatus = async () => (await robotInPage())!.tuning as { running: string; lastError: string; step?: Record<string, number>; relay?: Record<string, number>; chirp?: Record<string, number> };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Plays samples (stamp, reference, feedback of joint2) in real time at `rate`.
+    const play = async (rate: number, seconds: number, at: (t: number) => [number, number]) => {
+      const started = performance.now();
+      const base = Date.now() / 1000;
+      let sent = 0;
+      const total = Math.round(seconds * rate);
+      while (sent < total) {
+        const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate));
+        for (; sent < due; sent++) {
+          const t = sent / rate;
+          const [r, y] = at(t);
+          bridge.publishControllerState(NAMES, base + t, [0, r, 0, 0, 0, 0], [0, y, 0, 0, 0, 0]);
+        }
+        await sleep(4);
+      }
+    };
+    await page.getByRole('button', { name: 'Tuning' }).click();
+    await page.getByTestId('tuning-joint').selectOption('1');
+    const gains = bridge.received.get('/embodied/gains')!;
+    gains.length = 0;
+    await page.getByTestId('gain-kp').fill('1e9');
+    await page.getByTestId('gain-kp').press('Tab');
+    await waitFor('gains sent', () => gains.length > 0);
+    expect(gains[0].msg).toEqual({ layout: { dim: [{ label: 'gains/joint2/position:kp', size: 1, stride: 1 }], data_offset: 0 }, data: [1e5] });
+    expect(await page.getByTestId('gain-kp').inputValue()).toBe('100000');
+    await page.getByTestId('gain-kd').fill('-3');
+    await page.getByTestId('gain-kd').press('Tab');
+    await waitFor('kd sent', () => gains.length > 1);
+    expect(gains[1].msg.data).toEqual([0]);
+
+    // Step: first-order lag τ = 50 ms behind a 0.1 rad reference step at t = 0.1 s, 200 Hz state.
+    const tuning = bridge.received.get('/embodied/tuning')!;
+    tuning.length = 0;
+    await page.getByTestId('step-amplitude').fill('0.1');
+    await page.getByTestId('step-duration').fill('1');
+    await page.getByTestId('step-start').click();
+    await waitFor('step command', () => tuning.length > 0);
+    expect(tuning[0].msg).toEqual({ layout: { dim: [{ label: 'tune/step/joint2:amplitude,duration', size: 2, stride: 2 }], data_offset: 0 }, data: [0.1, 1] });
+    const tau = 0.05;
+    await play(200, 1.4, (t) => (t < 0.1 ? [0, 0] : [0.1, 0.1 * (1 - Math.exp(-(t - 0.1) / tau))]));
+    const step = (await waitFor('step metrics', async () => (await tuningStatus()).step))!;
+    expect(Math.abs(step.rise - tau * Math.log(9))).toBeLessThan(0.011); // one 5 ms sample at each end
+    expect(step.overshoot).toBe(0);
+    expect(Math.abs(step.iae - 0.1 * tau) / (0.1 * tau)).toBeLessThan(0.15);
+    expect(await page.getByTestId('step-result').textContent()).toContain('rise 10–90 %');
+
+    // Relay: the loop's result (Ku, Tu) becomes Ziegler–Nichols gains; Apply sends them.
+    await page.getByTestId('relay-start').click();
+    await waitFor('relay command', () => tuning.length > 1);
+    expect((tuning[1].msg.layout as { dim: { label: string }[] }).dim[0].label).toBe('tune/relay/joint2:amplitude,hysteresis,setpoint');
+    bridge.server.publish('/embodied/tuning/result', 'std_msgs/Float64MultiArray', { layout: { dim: [{ label: 'result/relay/joint2:ku,tu', size: 2, stride: 2 }], data_offset: 0 }, data: [20, 0.1] });
+    await waitFor('relay result shown', async () => (await page.getByTestId('relay-result').textContent())?.includes('Ku20'));
+    gains.length = 0;
+    await page.getByTestId('relay-apply').click();
+    await waitFor('gains applied', () => gains.length > 0);
+    expect((gains[0].msg.layout as { dim: { label: string }[] }).dim[0].label).toBe('gains/joint2/position:kp,ki,kd');
+    const [kp, ki, kd] = gains[0].msg.data as number[];
+    expect(kp).toBeCloseTo(12, 9);
+    expect(ki).toBeCloseTo(240, 9);
+    expect(kd).toBeCloseTo(0.15, 9);
+
+    // Chirp 0.5 → 25 Hz (well past the bandwidth) through a first-order closed loop of τ = 20 ms: bandwidth 1/(2πτ) = 7.96 Hz,
+    // open loop 1/(τs): phase margin 90°.
+    for (const [field, value] of [['f0', '0.5'], ['f1', '25'], ['duration', '4'], ['amplitude', '0.02']]) await page.getByTestId(`chirp-${field}`).fill(value);
+    await page.getByTestId('chirp-start').click();
+    await waitFor('chirp command', () => tuning.length > 2);
+    expect(tuning[2].msg.data).toEqual([0.5, 25, 4, 0.02]);
+    const tauChirp = 0.02;
+    const k = Math.log(25 / 0.5) / 4;
+    let y = 0;
+    let last = 0;
+    await play(200, 4, (t) => {
+      const r = (time: number) => 0.02 * Math.sin((2 * Math.PI * 0.5 * (Math.exp(k * time) - 1)) / k);
+      for (let s = 1; s <= 50; s++) {
+        const time = last + ((t - last) * s) / 50;
+        y += ((r(time) - y) * ((t - last) / 50)) / tauChirp;
+      }
+      last = t;
+      return [r(t), y];
+    });
+    const chirp = (await waitFor('Bode figures', async () => (await tuningStatus()).chirp, 10_000))!;
+    console.log(JSON.stringify({ chirp }));
+    expect(chirp.points).toBeGreaterThan(30);
+    expect(Math.abs(chirp.bandwidth - 1 / (2 * Math.PI * tauChirp)) / (1 / (2 * Math.PI * tauChirp))).toBeLessThan(0.1);
+    expect(Math.abs(chirp.phaseMargin - 90)).toBeLessThan(10);
+    expect(await page.locator('[data-testid="bode-chart"] canvas').count()).toBe(2);
+    await page.getByTestId('bode-chart').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'tuning');
+    expect((await tuningStatus()).lastError).toBe('');
+    await page.getByRole('button', { name: 'Teleop' }).click();
   });
 
   it('plots receive decimated data', async () => {

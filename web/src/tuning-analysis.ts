@@ -178,7 +178,7 @@ function interpolateAt(frequency: number[], values: number[], f: number): number
 
 /** Closed-loop bandwidth and open-loop margins; NaN where the record does not reach the crossing. */
 export interface LoopFigures {
-  /** −3 dB frequency of the closed loop, relative to its low-frequency gain (Hz). */
+  /** Where the closed loop's gain first falls below −3 dB (Hz); a position servo's DC gain is 0 dB, and the lowest points of a short chirp are too noisy to serve as the reference. */
   bandwidth: number;
   /** Open-loop gain crossover (Hz) and phase margin there (deg). */
   gainCrossover: number;
@@ -190,8 +190,7 @@ export interface LoopFigures {
 
 /** Bandwidth of the closed loop and margins of the open loop. */
 export function loopFigures(closed: Bode, open: Bode): LoopFigures {
-  const dc = closed.magnitudeDb.length > 0 ? closed.magnitudeDb[0] : Number.NaN;
-  const bandwidth = crossing(closed.frequency, closed.magnitudeDb, dc - 3);
+  const bandwidth = crossing(closed.frequency, closed.magnitudeDb, -3);
   const gainCrossover = crossing(open.frequency, open.magnitudeDb, 0);
   const phaseMargin = 180 + interpolateAt(open.frequency, open.phaseDeg, gainCrossover);
   const phaseCrossover = crossing(open.frequency, open.phaseDeg, -180);

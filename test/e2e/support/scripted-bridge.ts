@@ -19,6 +19,8 @@ export interface ScriptedBridge {
   publishJointState(names: readonly string[], position: readonly number[], velocity?: readonly number[], effort?: readonly number[]): void;
   /** Publishes joint states at `rateHz` with positions from `positionAt(t)` until stopped; returns the stopper. */
   stream(rateHz: number, names: readonly string[], positionAt: (t: number) => number[]): () => void;
+  /** Publishes a control_msgs/JointTrajectoryControllerState stamped `t` (s). */
+  publishControllerState(names: readonly string[], t: number, reference: readonly number[], feedback: readonly number[]): void;
   /** Number of reset service calls answered. */
   readonly resets: number;
   close(): Promise<void>;
@@ -34,7 +36,7 @@ const RECORDED = [
   ['/servo_node/delta_twist_cmds', 'geometry_msgs/TwistStamped'],
   ['/embodied/estop', 'std_msgs/Bool'],
   ['/embodied/gains', 'std_msgs/Float64MultiArray'],
-  ['/embodied/tune', 'std_msgs/Float64MultiArray'],
+  ['/embodied/tuning', 'std_msgs/Float64MultiArray'],
 ] as const;
 
 /** Starts the server on 127.0.0.1:`port` (0: any) with the robot description latched. */
@@ -82,6 +84,13 @@ export async function startScriptedBridge(options: { port?: number; urdf?: strin
         clearInterval(timer);
         timers.delete(timer);
       };
+    },
+    publishControllerState(names, t, reference, feedback) {
+      const point = (positions: readonly number[]) => ({ positions: [...positions], velocities: [], accelerations: [], effort: [], time_from_start: { sec: 0, nanosec: 0 } });
+      server.publish('/embodied/controller_state', 'control_msgs/JointTrajectoryControllerState', {
+        header: { stamp: { sec: Math.floor(t), nanosec: Math.round((t % 1) * 1e9) }, frame_id: '' },
+        joint_names: [...names], reference: point(reference), feedback: point(feedback), error: point(reference.map((r, i) => r - feedback[i])),
+      });
     },
     get resets() {
       return resets;
