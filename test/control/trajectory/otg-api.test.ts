@@ -194,3 +194,38 @@ describe('blocked intervals (step 1 against step 2)', () => {
     expect(withBlocked).toBeGreaterThan(50);
   });
 });
+
+describe('synchronization', () => {
+  it('moves the common duration past a blocked interval of another DoF', () => {
+    // DoF 0 moves backwards and must end 0.3 behind, still moving backwards: it can arrive early
+    // (cruising) or late (turning around), not in between. DoF 1 alone would take 1 s.
+    const input = createTrajectoryInput(2);
+    input.maxVelocity.fill(1);
+    input.maxAcceleration.fill(1);
+    input.maxJerk.fill(2);
+    input.currentVelocity[0] = -0.5;
+    input.targetVelocity[0] = -0.5;
+    input.targetPosition[0] = -0.3;
+    input.targetPosition[1] = 4 * 0.25 ** 3;
+    const generator = new TrajectoryGenerator(2);
+    input.synchronization = 'none';
+    const alone = solveAndCheckLocal(input, generator);
+    expect(alone.trajectory.dofDuration[1]).toBeCloseTo(1, 12);
+    expect(alone.trajectory.dofDuration[0]).toBeLessThan(1);
+    input.synchronization = 'time';
+    const together = solveAndCheckLocal(input, generator);
+    const problem = (generator as unknown as { problems: DofProblem[] }).problems[0];
+    expect(problem.blockedCount).toBe(1);
+    expect(problem.blocked[0]).toBeLessThan(1);
+    expect(problem.blocked[1]).toBeGreaterThan(1);
+    expect(together.trajectory.duration).toBe(problem.blocked[1]);
+  });
+});
+
+/** Calculates and asserts success and every check. */
+function solveAndCheckLocal(input: TrajectoryInput, generator: TrajectoryGenerator): TrajectoryOutput {
+  const output = new TrajectoryOutput(input.dofs);
+  expect(generator.calculate(input, output)).toBe(TrajectoryResult.Finished);
+  expect(checkTrajectory(input, output, input.synchronization === 'time')).toBeNull();
+  return output;
+}
