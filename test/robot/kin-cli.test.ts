@@ -9,6 +9,7 @@ import { createData } from '../../robot/data.ts';
 import { forwardKinematics, jacobian } from '../../robot/kinematics.ts';
 import { aba, crba, rnea } from '../../robot/dynamics.ts';
 import { rotationDistance } from '../../robot/se3.ts';
+import { armatureOf, jointFrictionMagnitude, parseDriveFile } from '../../robot/drive/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -66,7 +67,7 @@ describe('embodied kin', () => {
     expect(Math.hypot(data.X_WL[t + 9] - 0.35, data.X_WL[t + 10] - 0.2, data.X_WL[t + 11] - 0.4)).toBeLessThan(1e-6);
     expect(rotationDistance(data.X_WL, t, new Float64Array([1, 0, 0, 0, -1, 0, 0, 0, -1]), 0)).toBeLessThan(1e-6);
     expect(out[8].error).toMatch(/op = "spin": expected one of/);
-  }, 60_000);
+  }, 120_000);
 
   it('uses the built-in robots by name and honours --tip', async () => {
     const { lines, code, stderr } = await kin(['--robot', 'panda', '--tip', 'panda_link4'], '{"op":"fk","q":[0,0,0,-1]}\n');
@@ -76,5 +77,27 @@ describe('embodied kin', () => {
     // Link 4 sits a = 0.0825 m out from the axis of joint 1, above the shoulder (Franka's DH: d1 + d3 = 0.649 m).
     expect(Math.hypot(fk.p[0], fk.p[1])).toBeGreaterThan(0);
     expect(fk.p[2]).toBeGreaterThan(0.6);
-  }, 60_000);
+  }, 120_000);
+
+  it('adds the drive file armature and joint friction to rnea with --drive, and only then', async () => {
+    const urdf = join(root, 'robot', 'robots', 'servo-arm.urdf');
+    const driveFile = join(root, 'robot', 'robots', 'servo-arm.drive.yaml');
+    const model = buildModel(readFileSync(urdf, 'utf8'));
+    const drive = parseDriveFile(readFileSync(driveFile, 'utf8'), model);
+    const armature = armatureOf(drive);
+    const q = [0.1, -0.4, 0.8, 0, 0.3, 0], qd = [0.5, -0.2, 0, 0.1, 0, 0.3], qdd = [1, -2, 0.5, 0, 3, 1];
+    const line = JSON.stringify({ op: 'rnea', q, qd, qdd }) + '\n';
+    const rigid = await kin(['--robot', 'servo-arm'], line);
+    const driven = await kin(['--robot', 'servo-arm', '--drive', driveFile], line);
+    expect(rigid.code, rigid.stderr).toBe(0);
+    expect(driven.code, driven.stderr).toBe(0);
+    const tauRigid = (JSON.parse(rigid.lines[0]) as { tau: number[] }).tau;
+    const tauDriven = (JSON.parse(driven.lines[0]) as { tau: number[] }).tau;
+    expect(tauRigid).toEqual(Array.from(rnea(model, createData(model), q, qd, qdd)));
+    for (let k = 0; k < 6; k++) {
+      const friction = model.damping[k] * qd[k] + model.friction[k] * Math.sign(qd[k]) + Math.sign(qd[k]) * jointFrictionMagnitude(drive, k, qd[k]);
+      expect(tauDriven[k] - tauRigid[k]).toBeCloseTo(armature[k] * qdd[k] + friction, 9);
+    }
+    expect(armature.some((a) => a > 0)).toBe(true);
+  }, 120_000);
 });
