@@ -62,6 +62,8 @@ export class TrajectoryGenerator {
   private lastSynchronization = '';
   private lastMinimaDefault = 0;
   private calculated = false;
+  /** Step-2 retries in the current calculation (at most 2). */
+  private retries = 0;
 
   constructor(dofs: number, cycleTime = 0.001) {
     if (!Number.isInteger(dofs) || dofs < 1) throw new RangeError(`dofs: expected an integer >= 1, got ${dofs}`);
@@ -95,6 +97,7 @@ export class TrajectoryGenerator {
       }
       if (problem.minimumDuration > duration) duration = problem.minimumDuration;
     }
+    this.retries = 0;
     const synchronized = input.synchronization === 'time';
     if (synchronized) duration = this.synchronizedDuration(duration);
     const trajectory = output.trajectory;
@@ -104,6 +107,13 @@ export class TrajectoryGenerator {
       const total = synchronized ? duration : problem.minimumDuration;
       problem.requestedDuration = total;
       if (!buildForDuration(problem, this.list, this.step2)) {
+        // A duration on the rounding edge of a DoF's feasible set: a hair later is inside it.
+        if (synchronized && ++this.retries <= 2) {
+          duration = this.synchronizedDuration(duration * (1 + 1e-12) + 1e-12);
+          longest = 0;
+          i = -1;
+          continue;
+        }
         output.errorMessage = `dof ${i}: no profile of duration ${total} s found`;
         return TrajectoryResult.ErrorInfeasible;
       }
