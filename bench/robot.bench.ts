@@ -60,11 +60,12 @@ for (const robot of ['ur5e', 'panda', 'servo-arm']) {
     const out = new Float64Array(model.nq);
     for (let k = 0; k < Math.min(200, goals); k++) solver.solve(targets[k], targets[k].seed, out);
     const times = new Float64Array(goals);
-    let solved = 0, iterations = 0;
+    let solved = 0, iterations = 0, budgetHits = 0;
     for (let k = 0; k < goals; k++) {
       const goal = targets[k];
       const t0 = process.hrtime.bigint();
-      solver.solve(goal, goal.seed, out);
+      const status = solver.solve(goal, goal.seed, out);
+      if (status === 'time-budget') budgetHits++;
       times[k] = Number(process.hrtime.bigint() - t0) / 1000;
       iterations += solver.iterations;
       forwardKinematics(model, data, out);
@@ -78,7 +79,7 @@ for (const robot of ['ur5e', 'panda', 'servo-arm']) {
     const stats = summarize(times);
     results.push({
       name: `ik/${robot}`, unit: 'us', median: stats.median, p99: stats.p99, n: goals, max: stats.max, mean: stats.mean,
-      success: solved / goals, iterationsPerSolve: iterations / goals, timeBudget_s: solver.timeBudget,
+      success: solved / goals, timeBudgetHits: budgetHits, iterationsPerSolve: iterations / goals, timeBudget_s: solver.timeBudget,
     });
     return results;
   });
