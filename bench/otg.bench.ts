@@ -1,6 +1,7 @@
 // `otg/7dof`: the jerk-limited time-optimal 7-DoF state-to-state workload of WORKLOADS.md (anchor:
 // Ruckig 0.17.3, 6.6 µs mean). Inputs are generated up front; only `calculate` is timed, one call
 // per sample after a warm-up pass over the same problems.
+import { loadavg } from 'node:os';
 import { bench, summarize } from './harness.ts';
 import { TrajectoryGenerator, TrajectoryOutput, TrajectoryResult, createTrajectoryInput } from '../control/trajectory/index.ts';
 import { WORKLOAD_DOFS, loadWorkloadProblem, setWorkloadLimits, workloadProblems } from '../test/control/trajectory/otg-workload.ts';
@@ -43,6 +44,8 @@ bench('otg/7dof', (options) => {
       max: stats.max,
       success: solved / count,
       duration_sum_s: durationSum,
+      // Context for the mean and the worst case, which other processes on the machine inflate.
+      load_average_1min: loadavg()[0],
     },
   ];
 });
