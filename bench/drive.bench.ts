@@ -21,7 +21,8 @@ bench('drive', (options) => {
     resetDriveState(set, state, new Float64Array(set.nq));
     let q = 0;
     results.push(timeCalls(name, (i) => {
-      command.position = 0.2 * Math.sin(i * 1e-4);
+      // A slow triangle command (no Math.sin in the timed loop).
+      command.position = (i & 0xffff) * 3e-6;
       driveStep(set, state, joint, command, q, 0.01, dt, out);
       q = 0.999 * q + 1e-6;
     }, { ...options, batch: dt > 1e-4 ? 10 : 200 }, { dt_s: dt, subSteps: Math.round(dt * set.currentRate[joint]), rigid }));
@@ -34,7 +35,7 @@ bench('drive', (options) => {
   const rigidState = createDriveState(rigidSet);
   resetDriveState(rigidSet, rigidState, new Float64Array(set.nq));
   results.push(timeCalls('drive/step-rigid', (i) => {
-    command.position = 0.2 * Math.sin(i * 1e-4);
+    command.position = (i & 0xffff) * 3e-6;
     driveStep(rigidSet, rigidState, 0, command, 0, 0.01, 5e-5, out);
   }, { ...options, batch: 200 }, { dt_s: 5e-5, subSteps: 1, rigid: true }));
   return results;

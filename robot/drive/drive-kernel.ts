@@ -11,9 +11,10 @@ export function frictionPhase(f: FrictionSet, joint: number, bristle: Float64Arr
   const v = velocities[joint];
   const h = steps[joint];
   const speed = v < 0 ? -v : v;
-  const ratio = speed / f.stribeckVelocity[joint];
+  const ratio = speed * f.inverseStribeckVelocity[joint];
   const coulomb = f.coulomb[joint];
-  const magnitude = coulomb + (f.breakaway[joint] - coulomb) * Math.exp(-ratio * ratio);
+  // Beyond 6 Stribeck velocities the dip is below 3e-16 of it: skip the exponential.
+  const magnitude = ratio > 6 ? coulomb : coulomb + (f.breakaway[joint] - coulomb) * Math.exp(-ratio * ratio);
   if (f.lugre[joint] === 1) {
     const sigma0 = f.sigma0[joint];
     const z = bristle[joint];
@@ -22,8 +23,7 @@ export function frictionPhase(f: FrictionSet, joint: number, bristle: Float64Arr
     into[joint] = sigma0 * next + f.sigma1[joint] * ((next - z) / h) + f.viscous[joint] * v;
     return;
   }
-  const eps = f.smoothingVelocity[joint];
-  const sign = speed >= eps ? (v > 0 ? 1 : -1) : v / eps;
+  const sign = speed >= f.smoothingVelocity[joint] ? (v > 0 ? 1 : -1) : v * f.inverseSmoothingVelocity[joint];
   into[joint] = magnitude * sign + f.viscous[joint] * v;
 }
 
@@ -42,7 +42,8 @@ export function electricalPhase(set: DriveSet, state: DriveState, joint: number,
   const L = set.inductance[joint];
   const drive = voltage - set.backEmfConstant[joint] * omega;
   const previous = state.current[joint];
-  const current = L === 0 ? drive / resistance : ((L / h - 0.5 * resistance) * previous + drive) / (L / h + 0.5 * resistance);
+  const inductive = L / h;
+  const current = L === 0 ? drive / resistance : ((inductive - 0.5 * resistance) * previous + drive) / (inductive + 0.5 * resistance);
   const mean = L === 0 ? current : 0.5 * (previous + current);
   state.current[joint] = current;
   state.meanCurrent[joint] = mean;
@@ -51,8 +52,8 @@ export function electricalPhase(set: DriveSet, state: DriveState, joint: number,
   out.copperLoss += copper * h;
   const C = set.thermalCapacity[joint];
   if (C !== 0) {
-    const Rth = set.thermalResistance[joint];
-    state.temperature[joint] = (C * temperature + h * (copper + set.ambientTemperature[joint] / Rth)) / (C + h / Rth);
+    const conductance = 1 / set.thermalResistance[joint];
+    state.temperature[joint] = (C * temperature + h * (copper + set.ambientTemperature[joint] * conductance)) / (C + h * conductance);
   }
 }
 
@@ -78,9 +79,9 @@ export function rigidPhase(set: DriveSet, state: DriveState, joint: number, out:
   frictionPhase(f, joint, state.motorBristle, state.motorVelocity, state.subStep, state.motorFrictionTorque);
   const friction = state.motorFrictionTorque[joint];
   const input = set.torqueConstant[joint] * state.meanCurrent[joint] - friction;
-  const x = (input >= 0 ? omega : -omega) / set.efficiencyBand[joint];
+  const x = (input >= 0 ? omega : -omega) * set.inverseEfficiencyBand[joint];
   const share = x <= -1 ? 0 : x >= 1 ? 1 : 0.5 + 0.5 * x;
-  const back = 1 / set.backEfficiency[joint];
+  const back = set.inverseBackEfficiency[joint];
   const factor = back + share * (set.forwardEfficiency[joint] - back);
   const mesh = N * input * factor;
   state.meshTorque[joint] = mesh;
@@ -101,13 +102,13 @@ export function compliantPhase(set: DriveSet, state: DriveState, joint: number, 
   const v = state.jointVelocity[joint];
   const h = state.subStep[joint];
   const error = state.kinematicError[joint];
-  const N = set.ratio[joint];
+  const inverseN = set.inverseRatio[joint];
   const omega = state.motorVelocity[joint];
   const angle = state.motorAngle[joint];
-  const deflection = (angle - set.offset[joint]) / N - error - q;
+  const deflection = (angle - set.offset[joint]) * inverseN - error - q;
   const b = set.backlash[joint];
   const engaged = deflection > b ? deflection - b : deflection < -b ? deflection + b : 0;
-  const rate = omega / N - v;
+  const rate = omega * inverseN - v;
   const K1 = set.stiffness1[joint];
   const previousHysteresis = state.hysteresis[joint];
   const limit = set.hysteresisTorque[joint];
@@ -126,21 +127,22 @@ export function compliantPhase(set: DriveSet, state: DriveState, joint: number, 
     if ((engaged > 0 && mesh < 0) || (engaged < 0 && mesh > 0)) mesh = 0;
   }
   state.meshTorque[joint] = mesh;
-  const ideal = mesh / N;
+  const ideal = mesh * inverseN;
   // Reflected torque = ideal·(η_b + share·(1/η_f - η_b)). Inside the efficiency band share is
   // linear in ω, so the reflected torque is A + B·ω with B ≥ 0: a stiff damping taken implicitly
   // (explicitly it would chatter whenever B·h/J > 2, e.g. a self-locking reducer at rest).
   const backEfficiency = set.backEfficiency[joint];
-  const spread = 1 / set.forwardEfficiency[joint] - backEfficiency;
-  const band = set.efficiencyBand[joint];
-  const direction = (ideal >= 0 ? omega : -omega) / band;
+  const inverseForward = set.inverseForwardEfficiency[joint];
+  const spread = inverseForward - backEfficiency;
+  const inverseBand = set.inverseEfficiencyBand[joint];
+  const direction = (ideal >= 0 ? omega : -omega) * inverseBand;
   let A: number;
   let B = 0;
   if (direction <= -1) A = ideal * backEfficiency;
-  else if (direction >= 1) A = ideal / set.forwardEfficiency[joint];
+  else if (direction >= 1) A = ideal * inverseForward;
   else {
     A = ideal * (backEfficiency + 0.5 * spread);
-    B = (0.5 * (ideal < 0 ? -ideal : ideal) * spread) / band;
+    B = 0.5 * (ideal < 0 ? -ideal : ideal) * spread * inverseBand;
   }
   const inertia = set.rotorInertia[joint];
   const driving = set.torqueConstant[joint] * state.meanCurrent[joint] - A;
@@ -155,12 +157,13 @@ export function compliantPhase(set: DriveSet, state: DriveState, joint: number, 
   } else {
     // Viscous exactly, Coulomb/Stribeck as a stick: stops and stays stopped while |torque| ≤ breakaway.
     const damped = inertia + h * (f.viscous[joint] + B);
-    const free = (inertia * omega + h * driving) / damped;
+    const inverseDamped = 1 / damped;
+    const free = (inertia * omega + h * driving) * inverseDamped;
     const speed = omega < 0 ? -omega : omega;
-    const ratio = speed / f.stribeckVelocity[joint];
+    const ratio = speed * f.inverseStribeckVelocity[joint];
     const coulomb = f.coulomb[joint];
-    const magnitude = omega === 0 ? f.breakaway[joint] : coulomb + (f.breakaway[joint] - coulomb) * Math.exp(-ratio * ratio);
-    const stop = (h * magnitude) / damped;
+    const magnitude = omega === 0 ? f.breakaway[joint] : ratio > 6 ? coulomb : coulomb + (f.breakaway[joint] - coulomb) * Math.exp(-ratio * ratio);
+    const stop = h * magnitude * inverseDamped;
     next = free <= stop && free >= -stop ? 0 : free > 0 ? free - stop : free + stop;
     state.motorFrictionTorque[joint] = driving - B * next - (inertia * (next - omega)) / h;
   }
@@ -170,5 +173,5 @@ export function compliantPhase(set: DriveSet, state: DriveState, joint: number, 
   out.motorFrictionLoss += state.motorFrictionTorque[joint] * next * h;
   out.gearLoss += (reflected - ideal) * next * h;
   const dahlChange = limit > 0 ? (0.5 * (hysteresis * hysteresis - previousHysteresis * previousHysteresis)) / K1 : 0;
-  out.meshLoss += (mesh - spring) * (next / N - v) * h - dahlChange;
+  out.meshLoss += (mesh - spring) * (next * inverseN - v) * h - dahlChange;
 }

@@ -23,6 +23,9 @@ export interface FrictionSet {
   readonly sigma1: Float64Array;
   /** Velocity band (rad/s) over which explicit (joint-side) Coulomb friction is regularized. */
   readonly smoothingVelocity: Float64Array;
+  /** Derived: 1/stribeckVelocity and 1/smoothingVelocity (s/rad), so the step multiplies instead of dividing. */
+  readonly inverseStribeckVelocity: Float64Array;
+  readonly inverseSmoothingVelocity: Float64Array;
 }
 
 /** Firmware operating modes, stored in `DriveCommand.mode`. */
@@ -39,8 +42,9 @@ export interface DriveSet {
   readonly prismatic: Uint8Array;
 
   // Reducer.
-  /** Signed gear ratio N = motor angle / joint angle. */
+  /** Signed gear ratio N = motor angle / joint angle, and its inverse 1/N (derived). */
   readonly ratio: Float64Array;
+  readonly inverseRatio: Float64Array;
   /** Motor-side offset (rad): q_motor = N·q_joint + offset. */
   readonly offset: Float64Array;
   /** Motor-side inertia J_rotor + J_gear_input (kg·m²); reflected armature = N²·this. */
@@ -51,6 +55,10 @@ export interface DriveSet {
   readonly backEfficiency: Float64Array;
   /** Motor speed band (rad/s) over which the efficiency switches between the two directions. */
   readonly efficiencyBand: Float64Array;
+  /** Derived: 1/η_f, 1/η_b (for rigid reducers, where η_b > 0) and 1/efficiencyBand. */
+  readonly inverseForwardEfficiency: Float64Array;
+  readonly inverseBackEfficiency: Float64Array;
+  readonly inverseEfficiencyBand: Float64Array;
   /** 1: motor rigidly slaved to the joint (armature goes into the rigid-body dynamics); 0: compliant two-mass drive. */
   readonly rigid: Uint8Array;
   /** Backlash half-width b, joint side (rad): no torque while |deflection| < b. */
@@ -106,6 +114,8 @@ export interface DriveSet {
   // Encoders.
   /** Counts per motor revolution (0 = ideal, unquantized). */
   readonly motorCounts: Float64Array;
+  /** Derived: motorCounts/2π (counts per rad). */
+  readonly motorCountsPerRadian: Float64Array;
   /** Counts per joint revolution of a joint-side (output) encoder (0 = none). */
   readonly jointCounts: Float64Array;
   /** Absolute offset of the joint encoder (rad): reading = quantize(q + offset). */
@@ -157,8 +167,10 @@ export interface DriveState {
   readonly filteredVelocity: Float64Array;
   /** Motor-encoder angle at the previous velocity tick (rad). */
   readonly lastEncoderAngle: Float64Array;
-  /** Current-loop ticks since reset. */
+  /** Current-loop ticks since reset, and the ticks since the last velocity / position loop run (wrap at their dividers). */
   readonly tick: Float64Array;
+  readonly velocityPhase: Int32Array;
+  readonly positionPhase: Int32Array;
   /** Last sub-step's torques (N·m): delivered to the joint, through the mesh (joint side), motor-side and joint-side friction. */
   readonly torque: Float64Array;
   readonly meshTorque: Float64Array;
@@ -222,7 +234,7 @@ export function createDriveState(set: DriveSet): DriveState {
     motorAngle: floats(n), motorVelocity: floats(n), current: floats(n), meanCurrent: floats(n), voltage: floats(n), temperature: floats(n),
     hysteresis: floats(n), motorBristle: floats(n), jointBristle: floats(n), currentIntegral: floats(n),
     velocityIntegral: floats(n), currentReference: floats(n), velocityReference: floats(n), filteredVelocity: floats(n),
-    lastEncoderAngle: floats(n), tick: floats(n), torque: floats(n), meshTorque: floats(n),
+    lastEncoderAngle: floats(n), tick: floats(n), velocityPhase: new Int32Array(n), positionPhase: new Int32Array(n), torque: floats(n), meshTorque: floats(n),
     motorFrictionTorque: floats(n), jointFrictionTorque: floats(n), jointPosition: floats(n), jointVelocity: floats(n),
     subStep: floats(n), kinematicError: floats(n),
   };
@@ -247,6 +259,8 @@ export function resetDriveJoint(set: DriveSet, state: DriveState, joint: number,
   state.filteredVelocity[joint] = N * v;
   state.lastEncoderAngle[joint] = state.motorAngle[joint];
   state.tick[joint] = 0;
+  state.velocityPhase[joint] = 0;
+  state.positionPhase[joint] = 0;
   state.torque[joint] = 0;
   state.meshTorque[joint] = 0;
   state.motorFrictionTorque[joint] = 0;

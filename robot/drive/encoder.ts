@@ -11,9 +11,11 @@ export function quantizeAngle(angle: number, counts: number): number {
   return Math.floor(angle / step) * step;
 }
 
-/** What the motor encoder reports for motor angle θ (rad). @realtime */
+/** What the motor encoder reports for motor angle θ (rad): quantizeAngle(θ, motorCounts). @realtime */
 export function motorEncoderAngle(set: DriveSet, joint: number, motorAngle: number): number {
-  return quantizeAngle(motorAngle, set.motorCounts[joint]);
+  const perRadian = set.motorCountsPerRadian[joint];
+  if (perRadian <= 0) return motorAngle;
+  return Math.floor(motorAngle * perRadian) / perRadian;
 }
 
 /** Raw joint-encoder reading for joint position q: quantize(q + absolute offset) (rad). @realtime */

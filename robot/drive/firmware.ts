@@ -22,8 +22,17 @@ function clamp(x: number, limit: number): number {
  */
 export function firmwareTick(set: DriveSet, state: DriveState, joint: number, command: DriveCommand): void {
   const h = state.subStep[joint];
-  const tick = state.tick[joint] + 1;
-  state.tick[joint] = tick;
+  state.tick[joint] += 1;
+  // Integer phase counters, not tick % divider: a float modulo costs more than the rest of a tick.
+  let velocityPhase = state.velocityPhase[joint] + 1;
+  const velocityDivider = set.velocityDivider[joint];
+  const velocityTick = velocityPhase >= velocityDivider;
+  if (velocityTick) velocityPhase = 0;
+  state.velocityPhase[joint] = velocityPhase;
+  let positionPhase = state.positionPhase[joint] + 1;
+  const positionTick = positionPhase >= set.positionDivider[joint];
+  if (positionTick) positionPhase = 0;
+  state.positionPhase[joint] = positionPhase;
   const mode = command.mode;
   const bus = set.busVoltage[joint];
   if (mode === DriveMode.voltage) {
@@ -35,8 +44,7 @@ export function firmwareTick(set: DriveSet, state: DriveState, joint: number, co
   const Kt = set.torqueConstant[joint];
   const limit = currentLimit(set, joint, state.temperature[joint]);
 
-  const velocityDivider = set.velocityDivider[joint];
-  if (tick % velocityDivider === 0) {
+  if (velocityTick) {
     const encoder = motorEncoderAngle(set, joint, state.motorAngle[joint]);
     const raw = (encoder - state.lastEncoderAngle[joint]) / (velocityDivider * h);
     state.lastEncoderAngle[joint] = encoder;
@@ -45,7 +53,7 @@ export function firmwareTick(set: DriveSet, state: DriveState, joint: number, co
 
   let currentReference: number;
   if (mode === DriveMode.position || mode === DriveMode.velocity) {
-    if (mode === DriveMode.position && tick % set.positionDivider[joint] === 0) {
+    if (mode === DriveMode.position && positionTick) {
       const measured = set.positionFeedback[joint] === 1
         ? jointEncoderPosition(set, joint, state.jointPosition[joint])
         : (motorEncoderAngle(set, joint, state.motorAngle[joint]) - set.offset[joint]) / N;
@@ -53,7 +61,7 @@ export function firmwareTick(set: DriveSet, state: DriveState, joint: number, co
     } else if (mode === DriveMode.velocity) {
       state.velocityReference[joint] = N * command.velocity;
     }
-    if (tick % velocityDivider === 0) {
+    if (velocityTick) {
       const error = state.velocityReference[joint] - state.filteredVelocity[joint];
       const feedforward = command.effort / (Kt * N);
       const integral = state.velocityIntegral[joint];

@@ -176,6 +176,7 @@ function frictionSet(drives: readonly JointDrive[], pick: (d: JointDrive) => Fri
   return {
     coulomb: of((p) => p.coulomb), breakaway: of((p) => p.breakaway), stribeckVelocity: of((p) => p.stribeckVelocity), viscous: of((p) => p.viscous),
     lugre: Uint8Array.from(drives, (d) => (pick(d).lugre ? 1 : 0)), sigma0: of((p) => p.sigma0), sigma1: of((p) => p.sigma1), smoothingVelocity: of((p) => p.smoothingVelocity),
+    inverseStribeckVelocity: of((p) => 1 / p.stribeckVelocity), inverseSmoothingVelocity: of((p) => 1 / p.smoothingVelocity),
   };
 }
 
@@ -216,11 +217,15 @@ export function buildDriveSet(model: RobotModel, drives: readonly JointDrive[]):
     jointNames: model.jointNames,
     prismatic: Uint8Array.from(model.jointLink, (link) => (model.linkJointType[link] === 2 ? 1 : 0)),
     ratio: of((d) => d.reducer.ratio),
+    inverseRatio: of((d) => 1 / d.reducer.ratio),
     offset: of((d) => d.reducer.offset),
     rotorInertia: of((d) => d.motor.rotorInertia + d.reducer.inputInertia),
     forwardEfficiency: of((d) => d.reducer.forwardEfficiency),
     backEfficiency: of((d) => d.reducer.backEfficiency),
     efficiencyBand: of((d) => d.reducer.efficiencyBand),
+    inverseForwardEfficiency: of((d) => 1 / d.reducer.forwardEfficiency),
+    inverseBackEfficiency: of((d) => 1 / d.reducer.backEfficiency),
+    inverseEfficiencyBand: of((d) => 1 / d.reducer.efficiencyBand),
     rigid: Uint8Array.from(drives, (d) => (d.reducer.rigid ? 1 : 0)),
     backlash: of((d) => d.reducer.backlash),
     stiffness1: K1,
@@ -253,6 +258,7 @@ export function buildDriveSet(model: RobotModel, drives: readonly JointDrive[]):
     maxTemperature: of((d) => d.motor.maxTemperature),
     deratingBand: of((d) => d.motor.deratingBand),
     motorCounts: of((d) => d.encoder.motorCounts),
+    motorCountsPerRadian: of((d) => d.encoder.motorCounts / twoPi),
     jointCounts: of((d) => d.encoder.jointCounts),
     jointEncoderOffset: of((d) => d.encoder.jointOffset),
     currentRate: of((d) => d.firmware.currentRate),
