@@ -2,7 +2,7 @@
 // current limits with thermal derating and the first-order thermal model's steady state.
 import { describe, expect, it } from 'vitest';
 import {
-  createDriveCommand, createDriveOutput, createDriveState, currentLimit, driveStep, DriveMode, noLoadSpeed,
+  createDriveCommand, createDriveOutput, createDriveState, currentLimit, driveStep, DriveMode, motorTorqueEnvelope, noLoadSpeed,
   resetDriveJoint, stallTorque, stepDriveWithLoad, windingResistance, type DriveLoad,
 } from '../../../robot/drive/index.ts';
 import { compliant, oneJointDrive } from './fixtures.ts';
@@ -77,6 +77,28 @@ describe('servo motor from a bus-voltage step', () => {
     // Steady state: T - T_amb = R_th·R0·(1 + α(T - T_ref))·i²  =>  ΔT = 18 / (1 - 18·0.00393).
     const rise = (2 * 9) / (1 - 2 * 9 * 0.00393);
     expect(out.temperature - 293.15).toBeCloseTo(rise, 2);
+  });
+
+  it('follows the torque-speed envelope min(Kt·I_peak, Kt·(V - Ke·|ω|)/R) at full voltage', () => {
+    const set = oneJointDrive((d) => {
+      d.reducer.ratio = 10;
+      d.motor.peakCurrent = 30;
+      d.motor.torqueConstant = d.motor.backEmfConstant = 0.1;
+    });
+    const state = createDriveState(set);
+    const command = createDriveCommand();
+    command.mode = DriveMode.voltage;
+    command.voltage = 48;
+    const out = createDriveOutput();
+    expect(motorTorqueEnvelope(set, 0, 0, 298.15)).toBeCloseTo(3, 12); // current-limited: 30 A · 0.1
+    expect(motorTorqueEnvelope(set, 0, 480, 298.15)).toBe(0); // no-load speed
+    for (const v of [10, 25, 40]) {
+      resetDriveJoint(set, state, 0, 0, v);
+      for (let k = 0; k < 100; k++) driveStep(set, state, 0, command, 0, v, 1e-3, out);
+      const byVoltage = (0.1 * (48 - 0.1 * 10 * v)) / windingResistance(set, 0, out.temperature);
+      expect(out.tau / 10).toBeCloseTo(byVoltage, 6);
+      expect(motorTorqueEnvelope(set, 0, 10 * v, out.temperature)).toBeCloseTo(Math.min(3, byVoltage), 12);
+    }
   });
 
   it('derates the current limit from peak to continuous across the band below the maximum temperature', () => {
