@@ -12,6 +12,9 @@
 
 import type { TrajectoryInput } from './types.ts';
 
+/** Most brake phases: reduce the acceleration, then the velocity, and again when the first overshoots. */
+export const MAX_BRAKE_PHASES = 4;
+
 /** Working record of one DoF: limits, braked start state, target, and the last `evaluate` result. */
 export class DofProblem {
   /** Velocity, acceleration and jerk limits of this DoF (vMin < 0 < vMax, aMin < 0 < aMax). */
@@ -20,12 +23,10 @@ export class DofProblem {
   aMax = 1;
   aMin = -1;
   jerk = 1;
-  /** Brake phases before the main profile: count (0..2), their jerks and durations, total. */
+  /** Brake phases before the main profile: count (0..MAX_BRAKE_PHASES), their jerks and durations, total. */
   brakeCount = 0;
-  brakeJerk0 = 0;
-  brakeTime0 = 0;
-  brakeJerk1 = 0;
-  brakeTime1 = 0;
+  readonly brakeJerks = new Float64Array(MAX_BRAKE_PHASES);
+  readonly brakeTimes = new Float64Array(MAX_BRAKE_PHASES);
   brakeDuration = 0;
   /** Start of the main profile (after the brake), and the target. */
   p0 = 0;
@@ -258,82 +259,94 @@ export class DofProblem {
     this.timeVelocityChange = this.timeLower < this.timeUpper ? this.timeLower : this.timeUpper;
   }
 
-  /** Brakes the state p0, v0, a0 into the limits (at most two phases) and replaces it by the result. */
+  /**
+   * Brakes the state p0, v0, a0 into the limits and replaces it by the result. Each phase applies
+   * the first rule that fits: above the velocity range (or bound to overshoot it under the current
+   * acceleration), jerk down until the acceleration reaches aMin or the velocity falls to vMax,
+   * then hold aMin; mirrored below it; an acceleration beyond its limit ramps back to it. A state
+   * whose overshoot cannot be prevented (acceleration too large for the jerk limit) overshoots
+   * and is braked back by the next phases.
+   */
   private brake(): void {
-    const p = this.p0;
-    const v = this.v0;
-    const a = this.a0;
+    let p = this.p0;
+    let v = this.v0;
+    let a = this.a0;
     const jerk = this.jerk;
     const vMax = this.vMax;
     const vMin = this.vMin;
     const aMax = this.aMax;
     const aMin = this.aMin;
     const tolerance = 1e-12 * (1 + Math.abs(vMax) + Math.abs(vMin));
+    const aTolerance = 1e-12 * (aMax - aMin);
     this.brakeCount = 0;
-    this.brakeTime0 = 0;
-    this.brakeTime1 = 0;
-    this.brakeJerk0 = 0;
-    this.brakeJerk1 = 0;
-    const overUp = v > vMax + tolerance || (a > 0 && v + (a * a) / (2 * jerk) > vMax + tolerance);
-    const overDown = v < vMin - tolerance || (a < 0 && v - (a * a) / (2 * jerk) < vMin - tolerance);
-    if (overUp) {
-      if (a < aMin) {
-        this.addBrake(jerk, (aMin - a) / jerk);
+    this.brakeDuration = 0;
+    for (let phase = 0; phase < MAX_BRAKE_PHASES; phase++) {
+      const overUp = v > vMax + tolerance || (a > 0 && v + (a * a) / (2 * jerk) > vMax + tolerance);
+      const overDown = v < vMin - tolerance || (a < 0 && v - (a * a) / (2 * jerk) < vMin - tolerance);
+      let j = 0;
+      let t = 0;
+      // What the phase ends on exactly: 1 acceleration aMin, 2 aMax, 3 velocity vMax, 4 vMin.
+      let lands = 0;
+      if (overUp) {
+        if (a < aMin - aTolerance) {
+          j = jerk;
+          t = (aMin - a) / jerk;
+          lands = 1;
+        } else if (a <= aMin + aTolerance) {
+          t = (v - vMax) / -aMin;
+          lands = 3;
+        } else {
+          const toLimit = (a - aMin) / jerk;
+          const discriminant = a * a + 2 * jerk * (v - vMax);
+          const toVelocity = (a + Math.sqrt(discriminant > 0 ? discriminant : 0)) / jerk;
+          j = -jerk;
+          t = toVelocity < toLimit ? toVelocity : toLimit;
+          lands = toVelocity < toLimit ? 3 : 1;
+        }
+      } else if (overDown) {
+        if (a > aMax + aTolerance) {
+          j = -jerk;
+          t = (a - aMax) / jerk;
+          lands = 2;
+        } else if (a >= aMax - aTolerance) {
+          t = (vMin - v) / aMax;
+          lands = 4;
+        } else {
+          const toLimit = (aMax - a) / jerk;
+          const discriminant = a * a + 2 * jerk * (vMin - v);
+          const toVelocity = (-a + Math.sqrt(discriminant > 0 ? discriminant : 0)) / jerk;
+          j = jerk;
+          t = toVelocity < toLimit ? toVelocity : toLimit;
+          lands = toVelocity < toLimit ? 4 : 2;
+        }
+      } else if (a > aMax) {
+        j = -jerk;
+        t = (a - aMax) / jerk;
+        lands = 2;
+      } else if (a < aMin) {
+        j = jerk;
+        t = (aMin - a) / jerk;
+        lands = 1;
       } else {
-        const toLimit = (a - aMin) / jerk;
-        const discriminant = a * a + 2 * jerk * (v - vMax);
-        const toVelocity = (a + Math.sqrt(discriminant > 0 ? discriminant : 0)) / jerk;
-        this.addBrake(-jerk, toVelocity < toLimit ? toVelocity : toLimit);
+        break;
       }
-    } else if (overDown) {
-      if (a > aMax) {
-        this.addBrake(-jerk, (a - aMax) / jerk);
-      } else {
-        const toLimit = (aMax - a) / jerk;
-        const discriminant = a * a + 2 * jerk * (vMin - v);
-        const toVelocity = (-a + Math.sqrt(discriminant > 0 ? discriminant : 0)) / jerk;
-        this.addBrake(jerk, toVelocity < toLimit ? toVelocity : toLimit);
-      }
-    } else if (a > aMax) {
-      this.addBrake(-jerk, (a - aMax) / jerk);
-    } else if (a < aMin) {
-      this.addBrake(jerk, (aMin - a) / jerk);
+      if (!(t > 0)) break;
+      p += t * (v + t * (0.5 * a + (j * t) / 6));
+      v += t * (a + 0.5 * j * t);
+      a += j * t;
+      if (lands === 1) a = aMin;
+      else if (lands === 2) a = aMax;
+      else if (lands === 3) v = vMax;
+      else v = vMin;
+      this.brakeJerks[this.brakeCount] = j;
+      this.brakeTimes[this.brakeCount] = t;
+      this.brakeCount++;
+      this.brakeDuration += t;
     }
-    // State after the first phase, then a constant-acceleration phase if the velocity is still out.
-    let t = this.brakeTime0;
-    let j = this.brakeJerk0;
-    let pb = p + t * (v + t * (0.5 * a + (j * t) / 6));
-    let vb = v + t * (a + 0.5 * j * t);
-    let ab = a + j * t;
-    if (overUp && vb > vMax && ab < 0) {
-      t = (vb - vMax) / -ab;
-      this.addBrake(0, t);
-      pb += t * (vb + 0.5 * ab * t);
-      vb = vMax;
-    } else if (overDown && vb < vMin && ab > 0) {
-      t = (vMin - vb) / ab;
-      this.addBrake(0, t);
-      pb += t * (vb + 0.5 * ab * t);
-      vb = vMin;
-    }
-    if (ab > aMax) ab = aMax;
-    if (ab < aMin) ab = aMin;
-    this.p0 = pb;
-    this.v0 = vb;
-    this.a0 = ab;
-    this.brakeDuration = this.brakeTime0 + this.brakeTime1;
-  }
-
-  /** Appends one brake phase. */
-  private addBrake(jerk: number, duration: number): void {
-    if (!(duration > 0)) return;
-    if (this.brakeCount === 0) {
-      this.brakeJerk0 = jerk;
-      this.brakeTime0 = duration;
-    } else {
-      this.brakeJerk1 = jerk;
-      this.brakeTime1 = duration;
-    }
-    this.brakeCount++;
+    if (a > aMax) a = aMax;
+    if (a < aMin) a = aMin;
+    this.p0 = p;
+    this.v0 = v;
+    this.a0 = a;
   }
 }

@@ -9,7 +9,7 @@ import type { DofProblem } from './dof-problem.ts';
 import { EventKind } from './profile-step1.ts';
 import { findRoot, RootMode } from './roots.ts';
 
-/** Most segments of one DoF's profile: 2 brake phases, and a blend of two 7-phase profiles. */
+/** Most segments of one DoF's profile: 4 brake phases, and a blend of two 7-phase profiles. */
 export const MAX_SEGMENTS = 20;
 
 /** A piecewise-constant-jerk profile as durations and jerks, allocated once. */
@@ -18,6 +18,8 @@ export class SegmentList {
   readonly durations = new Float64Array(MAX_SEGMENTS);
   /** Segment jerks; MAX_SEGMENTS entries. */
   readonly jerks = new Float64Array(MAX_SEGMENTS);
+  /** 1 where the segment starts at zero acceleration exactly (a cruise): rounding is not carried on. */
+  readonly cruises = new Uint8Array(MAX_SEGMENTS);
   count = 0;
 
   /** Appends a segment; zero-length segments are skipped. */
@@ -25,6 +27,16 @@ export class SegmentList {
     if (!(duration > 0) || this.count >= MAX_SEGMENTS) return;
     this.durations[this.count] = duration;
     this.jerks[this.count] = jerk;
+    this.cruises[this.count] = 0;
+    this.count++;
+  }
+
+  /** Appends a cruise (zero jerk from zero acceleration); skipped when empty. */
+  addCruise(duration: number): void {
+    if (!(duration > 0) || this.count >= MAX_SEGMENTS) return;
+    this.durations[this.count] = duration;
+    this.jerks[this.count] = 0;
+    this.cruises[this.count] = 1;
     this.count++;
   }
 }
@@ -39,8 +51,7 @@ export class Step2Scratch {
 
 /** Appends the brake phases of a prepared problem. */
 export function appendBrake(problem: DofProblem, list: SegmentList): void {
-  if (problem.brakeCount > 0) list.add(problem.brakeTime0, problem.brakeJerk0);
-  if (problem.brakeCount > 1) list.add(problem.brakeTime1, problem.brakeJerk1);
+  for (let i = 0; i < problem.brakeCount; i++) list.add(problem.brakeTimes[i], problem.brakeJerks[i]);
 }
 
 /** Appends the profile of the last `evaluate` with cruise time `problem.cruise`. */
@@ -51,7 +62,7 @@ function appendFamily(problem: DofProblem, list: SegmentList): void {
   list.add(problem.timeA1, jerkA);
   list.add(problem.timeA2, 0);
   list.add(problem.timeA3, -jerkA);
-  list.add(cruise, 0);
+  list.addCruise(cruise);
   const jerkB = problem.signB * jerk;
   list.add(problem.timeB1, jerkB);
   list.add(problem.timeB2, 0);

@@ -43,6 +43,8 @@ export class Trajectory {
     for (let i = 0; i < n; i++) {
       const t = list.durations[i];
       const jerk = list.jerks[i];
+      // A cruise starts at zero acceleration; a rounding residue there would grow over its length.
+      if (list.cruises[i] === 1) a = 0;
       segments[base] = time;
       segments[base + 1] = jerk;
       segments[base + 2] = p;

@@ -66,11 +66,13 @@ export function checkTrajectory(input: TrajectoryInput, output: TrajectoryOutput
         const natural = v + (a * Math.abs(a)) / (2 * jerk);
         inside = v <= vMax + vTolerance && v >= vMin - vTolerance && a <= aMax + aTolerance && a >= aMin - aTolerance &&
           natural <= vMax + vTolerance && natural >= vMin - vTolerance;
-        if (!inside && start > 0 && k >= 2) return `dof ${i}: still outside the limits after ${k} brake segments`;
+        if (!inside && start > 0 && k >= 4) return `dof ${i}: still outside the limits after ${k} brake segments`;
         if (!inside) continue;
       }
-      const aEnd = a + j * duration;
-      const vEnd = v + duration * (a + 0.5 * j * duration);
+      // End values: the next segment's start state when there is one (integrated from the exact
+      // durations; differencing absolute start times loses precision on long trajectories).
+      const aEnd = k + 1 < n ? trajectory.segments[base + STRIDE + 4] : a + j * duration;
+      const vEnd = k + 1 < n ? trajectory.segments[base + STRIDE + 3] : v + duration * (a + 0.5 * j * duration);
       let vHigh = Math.max(v, vEnd);
       let vLow = Math.min(v, vEnd);
       if (j !== 0) {
