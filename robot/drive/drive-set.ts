@@ -5,6 +5,8 @@
 // q_motor = ratio·q_joint + offset (ratio signed, offset on the motor side, rad). Every array below
 // has nq entries (one per independent joint, in model q order) unless said otherwise. SI units:
 // motor-side angles in rad, joint-side angles in rad (m for a prismatic joint), torques N·m (N).
+import { motorEncoderAngle } from './encoder.ts';
+import { stiffnessDeflection } from './reducer.ts';
 
 /** Friction parameters of one side of the drive (motor or joint); nq entries each. */
 export interface FrictionSet {
@@ -32,6 +34,14 @@ export interface FrictionSet {
 export const DriveMode = { voltage: 0, current: 1, torque: 2, velocity: 3, position: 4 } as const;
 /** One of the DriveMode values. */
 export type DriveModeValue = (typeof DriveMode)[keyof typeof DriveMode];
+
+/** DriveMode for a robot-ports command mode ('none' holds zero current, 'effort' is torque mode). */
+export const DRIVE_MODE_OF_COMMAND: Readonly<Record<'none' | 'position' | 'velocity' | 'effort', DriveModeValue>> = Object.freeze({
+  none: DriveMode.current,
+  position: DriveMode.position,
+  velocity: DriveMode.velocity,
+  effort: DriveMode.torque,
+});
 
 /** Immutable drive parameters for every joint of a model, built once (see `buildDriveSet`). */
 export interface DriveSet {
@@ -240,10 +250,16 @@ export function createDriveState(set: DriveSet): DriveState {
   };
 }
 
-/** Puts joint `joint` at rest in equilibrium with the given joint position and velocity (motor angle = N·q + offset, ambient temperature). */
-export function resetDriveJoint(set: DriveSet, state: DriveState, joint: number, q: number, v = 0): void {
+/**
+ * Resets joint `joint` to joint position q and velocity v: motor angle N·(q + δ) + offset, ambient
+ * temperature, firmware at rest. δ is the mesh deflection (backlash included) that carries the
+ * joint torque `tau` on a compliant reducer (0 when rigid), so a sim can start loaded without a jolt.
+ */
+export function resetDriveJoint(set: DriveSet, state: DriveState, joint: number, q: number, v = 0, tau = 0): void {
   const N = set.ratio[joint];
-  state.motorAngle[joint] = N * q + set.offset[joint];
+  let deflection = 0;
+  if (set.rigid[joint] === 0 && tau !== 0) deflection = stiffnessDeflection(set, joint, tau) + (tau > 0 ? set.backlash[joint] : -set.backlash[joint]);
+  state.motorAngle[joint] = N * (q + deflection) + set.offset[joint];
   state.motorVelocity[joint] = N * v;
   state.current[joint] = 0;
   state.meanCurrent[joint] = 0;
@@ -257,7 +273,7 @@ export function resetDriveJoint(set: DriveSet, state: DriveState, joint: number,
   state.currentReference[joint] = 0;
   state.velocityReference[joint] = N * v;
   state.filteredVelocity[joint] = N * v;
-  state.lastEncoderAngle[joint] = state.motorAngle[joint];
+  state.lastEncoderAngle[joint] = motorEncoderAngle(set, joint, state.motorAngle[joint]);
   state.tick[joint] = 0;
   state.velocityPhase[joint] = 0;
   state.positionPhase[joint] = 0;
@@ -271,9 +287,9 @@ export function resetDriveJoint(set: DriveSet, state: DriveState, joint: number,
   state.kinematicError[joint] = 0;
 }
 
-/** Resets every joint from joint positions q (nq) and optional velocities v (nq). */
-export function resetDriveState(set: DriveSet, state: DriveState, q: ArrayLike<number>, v?: ArrayLike<number>): void {
-  for (let j = 0; j < set.nq; j++) resetDriveJoint(set, state, j, q[j], v ? v[j] : 0);
+/** Resets every joint from joint positions q (nq), optional velocities v (nq) and joint torques tau (nq, e.g. gravity). */
+export function resetDriveState(set: DriveSet, state: DriveState, q: ArrayLike<number>, v?: ArrayLike<number>, tau?: ArrayLike<number>): void {
+  for (let j = 0; j < set.nq; j++) resetDriveJoint(set, state, j, q[j], v ? v[j] : 0, tau ? tau[j] : 0);
 }
 
 /** A command object (torque mode, all zero) to reuse across steps. */

@@ -113,3 +113,21 @@ describe('drive firmware', () => {
     expect(a.state.tick[0]).toBe(1000);
   });
 });
+
+describe('resetDriveJoint with a load torque', () => {
+  it('starts a compliant drive with the mesh already carrying the torque (no jolt on the first step)', () => {
+    const set = oneJointDrive((d) => {
+      d.reducer.ratio = 40;
+      compliant(d, 3e4, 0);
+      d.reducer.backlash = 2e-4;
+    });
+    const state = createDriveState(set);
+    resetDriveJoint(set, state, 0, 0.5, 0, -12);
+    const command = createDriveCommand();
+    command.mode = DriveMode.voltage;
+    command.voltage = 0;
+    const out = createDriveOutput();
+    driveStep(set, state, 0, command, 0.5, 0, 1e-9, out);
+    expect(out.tau).toBeCloseTo(-12, 6);
+  });
+});
