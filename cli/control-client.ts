@@ -10,7 +10,7 @@ import { ForwardCommandWriter } from '../bridge/adapter-commands.ts';
 import type { GoalContext } from '../bridge/bus.ts';
 import {
   CascadeController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
-  PositionForwardController, applyGainsUpdate, buildControllerState, buildDiagnosticArray, decodeGains,
+  OtgSetpointReference, PositionForwardController, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
   parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy,
 } from '../control/index.ts';
 
@@ -50,12 +50,14 @@ export interface ControlClient {
   readonly client: RosbridgeClient;
   readonly trajectory: JointTrajectoryController;
   readonly jog: JogReference;
+  readonly setpoint: OtgSetpointReference;
   readonly controller: Controller;
 }
 
 /** Topic and service names of the contract (control/WIRE.md). */
 export const CONTROL_WIRE = {
   jointStates: '/joint_states',
+  setpoint: '/embodied/joint_setpoint',
   trajectory: '/embodied/joint_trajectory',
   followTrajectory: '/embodied/follow_joint_trajectory',
   jointJog: '/servo_node/delta_joint_cmds',
@@ -104,10 +106,12 @@ export async function startControlClient(options: ControlClientOptions): Promise
   const robot = loadRobot(options.robot, options.drive !== undefined ? { drive: options.drive } : {});
   const model = robot.model;
   const ports: RobotPorts = createRobotPorts(model.jointNames);
+  const limits = jointLimitsFromModel(model);
   const trajectory = new JointTrajectoryController({ jointNames: model.jointNames });
   const controller = controllerFor(command, model);
-  const pipeline = new ControlPipeline({ model, ports, controller, reference: trajectory });
-  const jog = new JogReference(model, pipeline.limiter.limits);
+  const pipeline = new ControlPipeline({ model, ports, controller, reference: trajectory, limits });
+  const jog = new JogReference(model, limits);
+  const setpoint = new OtgSetpointReference(limits, { period: 1 / rate });
   const client = new RosbridgeClient({ url: options.url });
   await client.connect();
   const reader = new JointStateReader(ports);
@@ -122,6 +126,21 @@ export async function startControlClient(options: ControlClientOptions): Promise
       } catch (error) {
         log(`trajectory rejected: ${(error as Error).message}`);
       }
+    }),
+    client.subscribe(CONTROL_WIRE.setpoint, 'sensor_msgs/JointState', (msg) => {
+      // Joints by name; joints not named keep their current setpoint.
+      if (!isRecord(msg) || !Array.isArray(msg.name) || !Array.isArray(msg.position) || msg.name.length !== msg.position.length) {
+        return log('joint setpoint: expected sensor_msgs/JointState with name and position of equal length');
+      }
+      const values = Array.from(pipeline.activeReference === setpoint ? setpoint.targetPositions : pipeline.ctx.qRef);
+      for (let i = 0; i < msg.name.length; i++) {
+        const k = model.jointNames.indexOf(String(msg.name[i]));
+        if (k < 0) return log(`joint setpoint: name[${i}] = "${String(msg.name[i])}" is not a joint of ${robot.name}`);
+        values[k] = msg.position[i] as number;
+      }
+      const error = setpoint.setPositions(values);
+      if (error) return log(`joint setpoint: ${error}`);
+      if (pipeline.activeReference !== setpoint) pipeline.setReference(setpoint);
     }),
     client.subscribe(CONTROL_WIRE.jointJog, 'control_msgs/JointJog', (msg) => {
       if (!isRecord(msg) || !Array.isArray(msg.joint_names) || !Array.isArray(msg.velocities)) return log('JointJog: expected joint_names and velocities arrays');
@@ -222,7 +241,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
   }, 1000 / stateRate);
   log(`connected to ${options.url}, robot ${robot.name} (${model.nq} joints), ${rate} Hz, ${command} commands`);
   return {
-    pipeline, loop, client, trajectory, jog, controller,
+    pipeline, loop, client, trajectory, jog, setpoint, controller,
     async stop() {
       clearInterval(diagnostics);
       clearInterval(controllerState);

@@ -10,6 +10,7 @@ export * from './pid.ts';
 export * from './joint-controllers.ts';
 export * from './model-based.ts';
 export * from './hold-reference.ts';
+export * from './otg-reference.ts';
 export * from './interpolation.ts';
 export * from './trajectory-input.ts';
 export * from './joint-trajectory.ts';

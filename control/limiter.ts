@@ -108,7 +108,20 @@ export class JointLimiter {
   /** Count of values changed by a limit in the last `apply`. */
   limited = 0;
 
-  constructor(limits: JointLimits) {
+  /** Gains of the position-mode correction (1/s) and of the velocity approach (1/s). */
+  readonly positionGain: number = 0.5;
+  readonly velocityGain: number = 0.5;
+
+  /**
+   * `positionGain` (default 20 /s) and `velocityGain` (default 80 /s) shape how the command sequence
+   * approaches a position target or a velocity goal; with the jerk limit they must stay well apart
+   * (a cascade), and far below 1/dt (a dead-beat law cycles).
+   */
+  constructor(limits: JointLimits, gains: { positionGain?: number; velocityGain?: number } = {}) {
+    this.positionGain = gains.positionGain ?? 20;
+    this.velocityGain = gains.velocityGain ?? 80;
+    if (!(this.positionGain > 0 && Number.isFinite(this.positionGain))) throw new Error(`limiter positionGain = ${this.positionGain}, expected finite > 0`);
+    if (!(this.velocityGain > 0 && Number.isFinite(this.velocityGain))) throw new Error(`limiter velocityGain = ${this.velocityGain}, expected finite > 0`);
     this.limits = limits;
     this.nq = limits.lower.length;
     this.position = new Float64Array(this.nq);
@@ -148,6 +161,8 @@ export class JointLimiter {
       // Reference point for the position envelope: the commanded position in position mode, else measured.
       const pBase = c.mode === 'position' ? pPrev : qMeasured;
       let vGoal: number;
+      let vSnap = Number.NaN;
+      let vNext = 0;
       if (c.mode === 'position') {
         let target = c.position[k];
         if (!Number.isFinite(target)) {
@@ -157,11 +172,17 @@ export class JointLimiter {
         }
         let vff = c.velocity[k];
         vff = Number.isFinite(vff) ? clamp(vff, -vmax, vmax) : 0;
-        // Correction toward the target, shaped so a stationary target is reached at the acceleration limit.
+        // Correction toward the target: proportional (gain positionGain, 1/s) near it, and no faster
+        // than a braking curve at half the acceleration limit far from it. A gain of 1/dt here (a
+        // dead-beat step) sustained a ±0.07 rad limit cycle under the jerk limit.
         const e = target - (pPrev + vff * dt);
-        const fast = Math.abs(e) / dt;
-        const brake = Math.sqrt(2 * amax * Math.abs(e));
-        vGoal = vff + (e >= 0 ? 1 : -1) * (fast < brake ? fast : brake);
+        const fast = this.positionGain * Math.abs(e);
+        const brake = Math.sqrt(amax * Math.abs(e));
+        vGoal = clamp(vff + (e >= 0 ? 1 : -1) * (fast < brake ? fast : brake), -vmax, vmax);
+        // The exact step onto the target, taken below when every limit allows it (so a target
+        // is reached exactly, not only approached).
+        vSnap = (target - pPrev) / dt;
+        vNext = vff;
       } else if (c.mode === 'velocity') {
         vGoal = c.velocity[k];
         if (!Number.isFinite(vGoal)) {
@@ -169,15 +190,19 @@ export class JointLimiter {
           this.nonFinite++;
           this.sawNonFinite = true;
         }
+        vGoal = clamp(vGoal, -vmax, vmax);
+        vSnap = vGoal;
+        vNext = vGoal;
       } else {
         vGoal = 0;
       }
       if (c.mode === 'position' || c.mode === 'velocity') {
         // Acceleration toward vGoal, shaped so the velocity arrives without overshoot at the jerk limit.
         const dv = vGoal - vPrev;
-        let a = dv / dt;
+        let a = this.velocityGain * dv;
         if (jmax < Infinity) {
-          const aBrake = Math.sqrt(2 * jmax * Math.abs(dv));
+          // Discrete: ramping a down to 0 at the jerk limit still adds a²/(2j) + a·dt to v.
+          const aBrake = brakingSpeed(Math.abs(dv), jmax, dt);
           if (Math.abs(a) > aBrake) a = dv >= 0 ? aBrake : -aBrake;
         }
         a = clamp(a, aPrev - jmax * dt, aPrev + jmax * dt);
@@ -185,6 +210,14 @@ export class JointLimiter {
         let v = vPrev + a * dt;
         v = clamp(v, -vmax, vmax);
         v = clamp(v, vPrev - amax * dt, vPrev + amax * dt);
+        const aSnap = (vSnap - vPrev) / dt;
+        // Snap only when the tick after it can also move on at the reference velocity within the
+        // limits (else the snap leaves a velocity error the next tick overshoots: a small cycle).
+        const aAfter = (vNext - vSnap) / dt;
+        if (
+          Math.abs(vSnap) <= vmax && Math.abs(aSnap) <= amax && Math.abs(aSnap - aPrev) <= jmax * dt &&
+          Math.abs(aAfter) <= amax && Math.abs(aAfter - aSnap) <= jmax * dt
+        ) v = vSnap;
         // Position envelope wins over acceleration (only binds when the state was inconsistent).
         const up = brakingSpeed(L.upper[k] - pBase, amax, dt);
         const down = brakingSpeed(pBase - L.lower[k], amax, dt);

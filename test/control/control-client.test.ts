@@ -77,6 +77,17 @@ describe('control client against our rosbridge server', () => {
     expect(last.reference.positions[0]).toBeCloseTo(target[0], 2);
   });
 
+  it('moves to a joint setpoint on /embodied/joint_setpoint with the jerk-limited generator', async () => {
+    const goal = Array.from(q);
+    goal[3] += 0.25;
+    server.publish('/embodied/joint_setpoint', 'sensor_msgs/JointState', {
+      header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' }, name: [model.jointNames[3]], position: [goal[3]], velocity: [], effort: [],
+    });
+    await until(() => control.pipeline.activeReference === control.setpoint, 2000, 'the setpoint reference to take over');
+    await until(() => Math.abs(q[3] - goal[3]) < 1e-3, 5000, 'the joint to reach its setpoint');
+    for (let k = 0; k < q.length; k++) expect(q[k]).toBeCloseTo(goal[k], 2);
+  });
+
   it('follows a FollowJointTrajectory goal on /embodied/follow_joint_trajectory with feedback and result', async () => {
     const feedback: unknown[] = [];
     const target = HOME.map((x, k) => (k === 1 ? x + 0.2 : x));
