@@ -278,6 +278,11 @@ export class DofProblem {
     const aMin = this.aMin;
     const tolerance = 1e-12 * (1 + Math.abs(vMax) + Math.abs(vMin));
     const aTolerance = 1e-12 * (aMax - aMin);
+    // Braking into the velocity range ends at one of its limits with the acceleration still on;
+    // releasing that acceleration (jerk-limited) must not carry the velocity past the other limit.
+    const release = Math.sqrt(2 * jerk * (vMax - vMin));
+    const aHigh = aMax < release ? aMax : release;
+    const aLow = aMin > -release ? aMin : -release;
     this.brakeCount = 0;
     this.brakeDuration = 0;
     for (let phase = 0; phase < MAX_BRAKE_PHASES; phase++) {
@@ -288,15 +293,15 @@ export class DofProblem {
       // What the phase ends on exactly: 1 acceleration aMin, 2 aMax, 3 velocity vMax, 4 vMin.
       let lands = 0;
       if (overUp) {
-        if (a < aMin - aTolerance) {
+        if (a < aLow - aTolerance) {
           j = jerk;
-          t = (aMin - a) / jerk;
+          t = (aLow - a) / jerk;
           lands = 1;
-        } else if (a <= aMin + aTolerance) {
-          t = (v - vMax) / -aMin;
+        } else if (a <= aLow + aTolerance) {
+          t = (v - vMax) / -a;
           lands = 3;
         } else {
-          const toLimit = (a - aMin) / jerk;
+          const toLimit = (a - aLow) / jerk;
           const discriminant = a * a + 2 * jerk * (v - vMax);
           const toVelocity = (a + Math.sqrt(discriminant > 0 ? discriminant : 0)) / jerk;
           j = -jerk;
@@ -304,15 +309,15 @@ export class DofProblem {
           lands = toVelocity < toLimit ? 3 : 1;
         }
       } else if (overDown) {
-        if (a > aMax + aTolerance) {
+        if (a > aHigh + aTolerance) {
           j = -jerk;
-          t = (a - aMax) / jerk;
+          t = (a - aHigh) / jerk;
           lands = 2;
-        } else if (a >= aMax - aTolerance) {
-          t = (vMin - v) / aMax;
+        } else if (a >= aHigh - aTolerance) {
+          t = (vMin - v) / a;
           lands = 4;
         } else {
-          const toLimit = (aMax - a) / jerk;
+          const toLimit = (aHigh - a) / jerk;
           const discriminant = a * a + 2 * jerk * (vMin - v);
           const toVelocity = (-a + Math.sqrt(discriminant > 0 ? discriminant : 0)) / jerk;
           j = jerk;
@@ -334,8 +339,8 @@ export class DofProblem {
       p += t * (v + t * (0.5 * a + (j * t) / 6));
       v += t * (a + 0.5 * j * t);
       a += j * t;
-      if (lands === 1) a = aMin;
-      else if (lands === 2) a = aMax;
+      if (lands === 1) a = overUp ? aLow : aMin;
+      else if (lands === 2) a = overDown ? aHigh : aMax;
       else if (lands === 3) v = vMax;
       else v = vMin;
       this.brakeJerks[this.brakeCount] = j;

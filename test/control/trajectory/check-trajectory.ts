@@ -35,7 +35,11 @@ export function checkTrajectory(input: TrajectoryInput, output: TrajectoryOutput
     const jerk = input.maxJerk[i];
     const vTolerance = CHECK_TOLERANCE * (1 + vMax - vMin);
     const aTolerance = CHECK_TOLERANCE * (1 + aMax - aMin);
-    const pScale = 1 + Math.abs(input.targetPosition[i]) + Math.abs(input.currentPosition[i]);
+    // Rounding grows with the positions the path passes through (long brakes go far).
+    let pScale = 1 + Math.abs(input.targetPosition[i]) + Math.abs(input.currentPosition[i]);
+    for (let k = 0; k < trajectory.segmentCount[i]; k++) {
+      pScale = Math.max(pScale, 1 + Math.abs(trajectory.segments[(i * capacity + k) * STRIDE + 2]));
+    }
     const end = trajectory.dofDuration[i];
     if (synchronized && Math.abs(end - trajectory.duration) > 1e-9 * (1 + end)) {
       return `dof ${i}: ends at ${end} s, trajectory at ${trajectory.duration} s`;

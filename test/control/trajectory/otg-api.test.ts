@@ -229,3 +229,36 @@ function solveAndCheckLocal(input: TrajectoryInput, generator: TrajectoryGenerat
   expect(checkTrajectory(input, output, input.synchronization === 'time')).toBeNull();
   return output;
 }
+
+describe('states far outside the limits', () => {
+  it('brakes states up to 3x beyond their limits, also with an unavoidable overshoot, and arrives', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            vMax: uniform(0.1, 10), aMax: uniform(0.1, 10), jerk: uniform(0.1, 100),
+            v: uniform(-3, 3), a: uniform(-3, 3), p: uniform(-5, 5), pf: uniform(-5, 5), vf: uniform(-1, 1),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (dofs) => {
+          const input = createTrajectoryInput(dofs.length);
+          dofs.forEach((d, i) => {
+            input.maxVelocity[i] = d.vMax;
+            input.maxAcceleration[i] = d.aMax;
+            input.maxJerk[i] = d.jerk;
+            input.currentVelocity[i] = d.v * d.vMax;
+            input.currentAcceleration[i] = d.a * d.aMax;
+            input.currentPosition[i] = d.p;
+            input.targetPosition[i] = d.pf;
+            input.targetVelocity[i] = d.vf * d.vMax;
+          });
+          const output = new TrajectoryOutput(dofs.length);
+          expect(new TrajectoryGenerator(dofs.length).calculate(input, output)).toBe(TrajectoryResult.Finished);
+          expect(checkTrajectory(input, output, true)).toBeNull();
+        },
+      ),
+      { numRuns: 3000, seed: 23 },
+    );
+  });
+});
