@@ -10,7 +10,7 @@ import { ForwardCommandWriter } from '../bridge/adapter-commands.ts';
 import type { GoalContext } from '../bridge/bus.ts';
 import {
   CascadeController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
-  OtgSetpointReference, PositionForwardController, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
+  OtgSetpointReference, PositionForwardController, TUNING_TOPICS, createTuningDispatch, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
   parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy,
 } from '../control/index.ts';
 
@@ -222,6 +222,8 @@ export async function startControlClient(options: ControlClientOptions): Promise
     goals.add(stop);
     context.onCancel(() => trajectory.cancel());
   };
+  const tuning = createTuningDispatch(pipeline, model, 1 / rate, (message) => client.publish(TUNING_TOPICS.result, 'std_msgs/Float64MultiArray', message), log);
+  subscriptions.push(client.subscribe(TUNING_TOPICS.command, 'std_msgs/Float64MultiArray', (msg) => tuning.handle(msg)));
   const every = Math.max(1, Math.round(rate / publishRate));
   const counter = new Int32Array(1);
   const loop = new ControlLoop((time) => {
@@ -246,6 +248,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
       clearInterval(diagnostics);
       clearInterval(controllerState);
       for (const stopGoal of goals) stopGoal();
+      tuning.stop();
       loop.stop();
       for (const s of subscriptions) s.unsubscribe();
       reset.unadvertise();

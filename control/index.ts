@@ -20,3 +20,5 @@ export * from './gains.ts';
 export * from './tuning/step-metrics.ts';
 export * from './tuning/relay-autotune.ts';
 export * from './tuning/frequency-response.ts';
+export * from './tuning/tuning-run.ts';
+export * from './tuning/tuning-dispatch.ts';

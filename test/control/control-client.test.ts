@@ -27,6 +27,7 @@ describe('control client against our rosbridge server', () => {
   let commands = 0;
   const diagnostics: unknown[] = [];
   const states: unknown[] = [];
+  const tuningResults: { layout: { dim: { label: string }[] }; data: number[] }[] = [];
 
   beforeAll(async () => {
     server = new RosbridgeServer({ port: 0 });
@@ -40,6 +41,7 @@ describe('control client against our rosbridge server', () => {
     });
     server.subscribe('/diagnostics', (msg) => diagnostics.push(msg));
     server.subscribe('/embodied/controller_state', (msg) => states.push(msg));
+    server.subscribe('/embodied/tuning/result', (msg) => tuningResults.push(msg as never));
     timer = setInterval(() => {
       const now = Date.now() / 1000;
       server.publish('/joint_states', 'sensor_msgs/JointState', {
@@ -99,6 +101,35 @@ describe('control client against our rosbridge server', () => {
     expect((outcome.values as { error_code: number }).error_code).toBe(0);
     expect(feedback.length).toBeGreaterThan(0);
   }, 10_000);
+
+  it('runs step and chirp tuning tests from /embodied/tuning and publishes their results; a relay needs an effort controller', async () => {
+    const label = (message: { layout: { dim: { label: string }[] } }) => message.layout.dim[0].label;
+    const send = (text: string, data: number[]) => server.publish('/embodied/tuning', 'std_msgs/Float64MultiArray', { layout: { dim: [{ label: text, size: data.length, stride: data.length }], data_offset: 0 }, data });
+    const joint = model.jointNames[5];
+    send(`tune/step/${joint}:amplitude,duration`, [0.05, 0.6]);
+    await until(() => tuningResults.some((m) => label(m).startsWith(`result/step/${joint}:`)), 5000, 'the step result');
+    const step = tuningResults.find((m) => label(m).startsWith(`result/step/${joint}:`))!;
+    const names = label(step).split(':')[1].split(',');
+    const value = (name: string) => step.data[names.indexOf(name)];
+    expect(names).toEqual(['riseTime', 'overshoot', 'peak', 'peakTime', 'settlingTime', 'steadyStateError', 'iae', 'itae']);
+    expect(value('riseTime')).toBeGreaterThan(0);
+    expect(value('riseTime')).toBeLessThan(0.3);
+    expect(Math.abs(value('steadyStateError'))).toBeLessThan(1e-3);
+    await until(() => control.pipeline.activeReference !== null && control.pipeline.status().reference !== 'tuning-step', 2000, 'the previous reference to return');
+    send(`tune/chirp/${joint}:f0,f1,duration,amplitude`, [0.5, 5, 2, 0.01]);
+    await until(() => tuningResults.some((m) => label(m).startsWith(`result/chirp/${joint}/response:`)), 6000, 'the chirp arrays');
+    const arrays = tuningResults.find((m) => label(m).startsWith(`result/chirp/${joint}/response:`))!;
+    const points = (arrays.layout.dim[1] as { size: number }).size;
+    expect(arrays.data.length).toBe(3 * points);
+    // A position servo follows a slow reference: magnitude ~1 at the lowest frequency.
+    expect(arrays.data[points]).toBeGreaterThan(0.8);
+    expect(arrays.data[points]).toBeLessThan(1.2);
+    expect(tuningResults.some((m) => label(m).startsWith(`result/chirp/${joint}:bandwidth,`))).toBe(true);
+    send(`tune/relay/${joint}:amplitude,hysteresis,setpoint`, [1, 0.001, 1.9]);
+    await until(() => tuningResults.some((m) => label(m) === `result/relay/${joint}/error:code`), 2000, 'the relay refusal');
+    send('tune/spin/nowhere:x', [1]);
+    await until(() => tuningResults.some((m) => label(m) === 'result/spin/nowhere/error:code'), 2000, 'the bad-label refusal');
+  }, 20_000);
 
   it('latches the e-stop from /embodied/estop (Bool true), reports it on /diagnostics, and /embodied/reset releases it', async () => {
     server.publish('/embodied/estop', 'std_msgs/Bool', { data: false });
