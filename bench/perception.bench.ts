@@ -15,14 +15,15 @@ bench('perception/tick-7dof', (options) => {
   const observer = new MomentumObserver(model, { threshold: 5 });
   const measured = new Float64Array(nq), tau = new Float64Array(nq), friction = new Float64Array(nq);
   const clock = new Float64Array(1);
+  const step = { dt: 1e-3 };
   const tick = (i: number) => {
     clock[0] = i * 1e-3;
     for (let k = 0; k < nq; k++) {
       measured[k] = Math.round((0.5 * Math.sin(clock[0] + k)) / quantum) * quantum;
       tau[k] = k;
     }
-    estimator.update(measured, clock[0]);
-    observer.update(estimator.position, estimator.velocity, tau, friction, 1e-3);
+    estimator.update(measured, clock);
+    observer.update(estimator.position, estimator.velocity, tau, friction, step);
   };
   return [timeCalls('perception/tick-7dof', tick, { ...options, batch: 100, samples: 3000 }, { joints: nq, parts: 'kalman joint state + momentum observer' })];
 });

@@ -1,6 +1,7 @@
 // Joint position, velocity and acceleration from quantized encoders.
 //
-// Ports: in  — measured joint positions (nq) with a hardware time stamp (s);
+// Ports: in  — measured joint positions (nq) with a hardware time stamp (s) in a one-element
+//              Float64Array (a double passed to a call V8 does not inline is boxed on the heap);
 //        out — `position`, `velocity`, `acceleration` (nq each), `stale` flags, counters.
 // Per joint a three-state Kalman filter (position, velocity, acceleration) with white-jerk
 // process noise, run at the measurement's own time step, so irregular message timing is handled
@@ -73,11 +74,12 @@ export class JointStateEstimator {
   }
 
   /**
-   * Feeds a measurement of all joints taken at `stamp` (s). @realtime
+   * Feeds a measurement of all joints taken at `stampSlot[0]` (s). @realtime
    * Returns why a measurement was not used; the estimates are unchanged then.
    */
-  update(measured: ArrayLike<number>, stamp: number): MeasurementStatus {
+  update(measured: ArrayLike<number>, stampSlot: ArrayLike<number>): MeasurementStatus {
     const nq = this.nq;
+    const stamp = stampSlot[0];
     for (let k = 0; k < nq; k++) {
       if (!Number.isFinite(measured[k])) {
         this.invalid++;
@@ -142,9 +144,9 @@ export class JointStateEstimator {
     return 'accepted';
   }
 
-  /** True when no measurement was accepted within `staleAfter` of `now` (same clock as the stamps). @realtime */
-  isStale(now: number): boolean {
-    return !this.initialized || !(now - this.stamp <= this.staleAfter);
+  /** True when no measurement was accepted within `staleAfter` of `nowSlot[0]` (same clock as the stamps). @realtime */
+  isStale(nowSlot: ArrayLike<number>): boolean {
+    return !this.initialized || !(nowSlot[0] - this.stamp <= this.staleAfter);
   }
 
   private initialize(measured: ArrayLike<number>): void {
@@ -179,8 +181,9 @@ export class FilteredDifferentiator {
     this.last = new Float64Array(nq);
   }
 
-  /** Feeds positions at `stamp` (s); stale or repeated stamps are ignored. @realtime */
-  update(measured: ArrayLike<number>, stamp: number): void {
+  /** Feeds positions taken at `stampSlot[0]` (s); stale or repeated stamps are ignored. @realtime */
+  update(measured: ArrayLike<number>, stampSlot: ArrayLike<number>): void {
+    const stamp = stampSlot[0];
     const dt = stamp - this.lastStamp;
     if (Number.isFinite(dt) && dt > 0) {
       const alpha = dt / (this.tau + dt);

@@ -36,7 +36,7 @@ describe('estimators on the simulator', () => {
       const channel = plant.sensors.position;
       if (channel.sequence === sequence) continue;
       sequence = channel.sequence;
-      estimator.update(channel.value, channel.stampSlot[0]);
+      estimator.update(channel.value, channel.stampSlot);
       if (i > 300) {
         for (let k = 0; k < nv; k++) {
           kalman += (estimator.velocity[k] - plant.v[k]) ** 2;
@@ -139,7 +139,7 @@ describe('estimators on the simulator', () => {
       plant.step();
       // The actuators' torque over the step just taken, and the URDF friction model at its start.
       jointFriction(model, plant.q, plant.v, friction);
-      observer.update(plant.q, plant.v, plant.tauActuator, friction, plant.dt);
+      observer.update(plant.q, plant.v, plant.tauActuator, friction, plant);
       if (t < impact && t > 0.5) for (let k = 0; k < model.nv; k++) worst = Math.max(worst, Math.abs(observer.residual[k]));
       if (observer.collision) {
         if (t < impact) falseAlarms++;

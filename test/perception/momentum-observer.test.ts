@@ -7,6 +7,7 @@ import { createData } from '../../robot/data.ts';
 import { aba, crba, gravityTorques } from '../../robot/dynamics.ts';
 import { allocatedBytes } from '../robot/helpers.ts';
 
+const step = { dt: 0.001 };
 const load = (name: string) => buildModel(readFileSync(new URL(`../../robot/robots/${name}.urdf`, import.meta.url), 'utf8'));
 
 /**
@@ -35,7 +36,7 @@ function run(model: RobotModel, observer: MomentumObserver, seconds: number, pul
     total.set(tau);
     const external = pulse && t >= pulse.start ? pulse.torque : 0;
     if (pulse) total[pulse.joint] += external;
-    observer.update(q, v, tau, zero, dt);
+    observer.update(q, v, tau, zero, step);
     if (pulse && t > pulse.start + 0.2) peakResidualError = Math.max(peakResidualError, Math.abs(observer.residual[pulse.joint] - external));
     if (observer.collision) {
       if (!pulse || t < pulse.start) falseAlarm = true;
@@ -77,12 +78,12 @@ describe('MomentumObserver', () => {
     const data = createData(model);
     gravityTorques(model, data, q);
     const tau = Float64Array.from(data.g);
-    observer.update(q, v, tau, zero, 0.001);
+    observer.update(q, v, tau, zero, step);
     tau[1] += 20; // the arm is held still while its motors push: a contact holds it
-    for (let i = 0; i < 100; i++) observer.update(q, v, tau, zero, 0.001);
+    for (let i = 0; i < 100; i++) observer.update(q, v, tau, zero, step);
     expect(observer.collision).toBe(true);
     tau[1] -= 20;
-    for (let i = 0; i < 200; i++) observer.update(q, v, tau, zero, 0.001);
+    for (let i = 0; i < 200; i++) observer.update(q, v, tau, zero, step);
     expect(observer.collision).toBe(false);
     expect(() => new MomentumObserver(model, { threshold: [1, 1, 1, 1, 1, 0] })).toThrow(/threshold\[5\]/);
   });
@@ -93,7 +94,7 @@ describe('MomentumObserver', () => {
     const q = new Float64Array(model.nv), v = new Float64Array(model.nv).fill(0.1), tau = new Float64Array(model.nv);
     const bytes = allocatedBytes((i) => {
       q[0] = i * 1e-5;
-      observer.update(q, v, tau, tau, 0.001);
+      observer.update(q, v, tau, tau, step);
     });
     expect(bytes).toBeLessThan(64 * 1024);
   });

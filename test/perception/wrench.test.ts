@@ -44,7 +44,7 @@ describe('WrenchCompensator', () => {
     const raw = reading(R, mass, com, bias);
     const external = [3, 0, -2];
     const force = new Float64Array(3), torque = new Float64Array(3);
-    compensator.compensate(raw.force.map((f, i) => f + external[i]), raw.torque, R, force, torque);
+    compensator.compensate(Array.from(raw.force, (f, i) => f + external[i]), raw.torque, R, force, torque);
     expect(Array.from(force).map((v) => +v.toFixed(9))).toEqual(external);
     expect(Math.hypot(...torque)).toBeLessThan(1e-9);
   });
