@@ -49,6 +49,8 @@ export interface RunOptions {
   baseDir?: string;
   /** Most samples per joint in the plot (default 600). */
   plotPoints?: number;
+  /** Called with the fraction of simulated time done, about every 5 %. */
+  onProgress?: (fraction: number) => void;
 }
 
 function pidGains(set: GainSet, k: number): Partial<PidGains> {
@@ -228,7 +230,9 @@ function execute(scenario: Scenario, options: RunOptions, result: ScenarioResult
   let idealEnergy = 0;
   let nextAction = 0;
   let referenceStarted = false;
+  const progressEvery = Math.max(1, Math.floor(ticks / 20));
   for (let tick = 0; tick < ticks; tick++) {
+    if (options.onProgress && tick % progressEvery === 0) options.onProgress(tick / ticks);
     const t = plant.time;
     while (nextAction < actions.length && actions[nextAction].t <= t + 1e-9) actions[nextAction++].run();
     // The stack's loop tick on (possibly delayed) state, and its command to the hardware.
