@@ -8,17 +8,18 @@
 import type { RobotModel } from '../robot/model.ts';
 
 /** Per-joint command modes the actuators accept (stored in an Int8Array). */
-export const ActuatorMode = { off: 0, position: 1, velocity: 2, effort: 3, current: 4 } as const;
+export const ActuatorMode = { off: 0, position: 1, velocity: 2, effort: 3, current: 4, voltage: 5 } as const;
 /** One of ActuatorMode's values. */
 export type ActuatorModeValue = (typeof ActuatorMode)[keyof typeof ActuatorMode];
 
-/** Setpoints per joint (nv each, joint side, SI; `current` in A on the motor side). */
+/** Setpoints per joint (nv each, joint side, SI; `current` (A) and `voltage` (V) on the motor side). */
 export interface ActuatorCommand {
   readonly mode: Int8Array;
   readonly position: Float64Array;
   readonly velocity: Float64Array;
   readonly effort: Float64Array;
   readonly current: Float64Array;
+  readonly voltage: Float64Array;
 }
 
 /** A bank of actuators, one per joint. */
@@ -57,6 +58,7 @@ export function createActuatorCommand(nv: number): ActuatorCommand {
     velocity: new Float64Array(nv),
     effort: new Float64Array(nv),
     current: new Float64Array(nv),
+    voltage: new Float64Array(nv),
   };
 }
 

@@ -69,6 +69,7 @@ export function createDriveActuators(model: RobotModel, set: DriveSet): DriveAct
           case ActuatorMode.velocity: driveCommand.mode = DriveMode.velocity; break;
           case ActuatorMode.effort: driveCommand.mode = DriveMode.torque; break;
           case ActuatorMode.current: driveCommand.mode = DriveMode.current; break;
+          case ActuatorMode.voltage: driveCommand.mode = DriveMode.voltage; break;
           default: driveCommand.mode = DriveMode.current; // off: no current commanded, the motor coasts
         }
         const off = command.mode[k] === ActuatorMode.off;
@@ -76,7 +77,7 @@ export function createDriveActuators(model: RobotModel, set: DriveSet): DriveAct
         driveCommand.velocity = off ? 0 : command.velocity[k];
         driveCommand.effort = off ? 0 : command.effort[k];
         driveCommand.current = off ? 0 : command.current[k];
-        driveCommand.voltage = 0;
+        driveCommand.voltage = off ? 0 : command.voltage[k];
         driveStep(set, state, k, driveCommand, q[k], v[k], dt, out);
         tau[k] = out.tau;
         frictionTorque[k] = out.tauFriction;
