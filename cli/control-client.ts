@@ -11,7 +11,7 @@ import type { GoalContext } from '../bridge/bus.ts';
 import {
   CascadeController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
   OtgSetpointReference, PositionForwardController, TUNING_TOPICS, createTuningDispatch, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
-  parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy,
+  parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy, type SafetyOptions,
 } from '../control/index.ts';
 
 /** Command interface the loop drives: position (forward position controller), velocity or effort (PID cascade). */
@@ -37,6 +37,8 @@ export interface ControlClientOptions {
   wait?: string;
   /** Overrun policy; default 'skip'. */
   overrun?: OverrunPolicy;
+  /** Watchdogs (stale state and stale command stream, s); defaults 0.1 s each. */
+  safety?: SafetyOptions;
   /** Where log lines go; default stderr. */
   log?: (line: string) => void;
 }
@@ -109,7 +111,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
   const limits = jointLimitsFromModel(model);
   const trajectory = new JointTrajectoryController({ jointNames: model.jointNames });
   const controller = controllerFor(command, model);
-  const pipeline = new ControlPipeline({ model, ports, controller, reference: trajectory, limits });
+  const pipeline = new ControlPipeline({ model, ports, controller, reference: trajectory, limits, ...(options.safety ? { safety: options.safety } : {}) });
   const jog = new JogReference(model, limits);
   const setpoint = new OtgSetpointReference(limits, { period: 1 / rate });
   const client = new RosbridgeClient({ url: options.url });

@@ -173,11 +173,12 @@ export class JointLimiter {
         let vff = c.velocity[k];
         vff = Number.isFinite(vff) ? clamp(vff, -vmax, vmax) : 0;
         // Correction toward the target: proportional (gain positionGain, 1/s) near it, and no faster
-        // than a braking curve at half the acceleration limit far from it. A gain of 1/dt here (a
-        // dead-beat step) sustained a ±0.07 rad limit cycle under the jerk limit.
+        // than a braking curve at a quarter of the acceleration limit far from it (the margin the
+        // jerk-limited deceleration needs: at half, a 0.1 rad step overshot 46 %). A gain of 1/dt
+        // here (a dead-beat step) sustained a ±0.14 rad limit cycle under the jerk limit.
         const e = target - (pPrev + vff * dt);
         const fast = this.positionGain * Math.abs(e);
-        const brake = Math.sqrt(amax * Math.abs(e));
+        const brake = Math.sqrt(0.5 * amax * Math.abs(e));
         vGoal = clamp(vff + (e >= 0 ? 1 : -1) * (fast < brake ? fast : brake), -vmax, vmax);
         // The exact step onto the target, taken below when every limit allows it (so a target
         // is reached exactly, not only approached).

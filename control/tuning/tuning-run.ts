@@ -37,6 +37,9 @@ export class TuningRun implements ReferenceSource {
   private readonly hold: Float64Array;
   private readonly chirp: Chirp | undefined;
   private startTime = Number.NaN;
+  /** Offsets of the last two ticks (a chirp's velocity and acceleration feedforward, by differences). */
+  private lastOffset = 0.5;
+  private lastVelocity = 0.5;
 
   /** `period` is the loop period (s): it sizes the recording. */
   constructor(nq: number, test: ReferenceTest, period: number) {
@@ -59,6 +62,8 @@ export class TuningRun implements ReferenceSource {
     this.startTime = ctx.t;
     this.count = 0;
     this.done = false;
+    this.lastOffset = 0;
+    this.lastVelocity = 0;
   }
 
   /** @realtime */
@@ -73,6 +78,14 @@ export class TuningRun implements ReferenceSource {
     let offset = 0;
     if (s >= 0) offset = this.chirp !== undefined ? this.chirp.value(s) : this.test.amplitude;
     ctx.qRef[k] = this.hold[k] + offset;
+    if (this.chirp !== undefined && ctx.dt > 0) {
+      // A chirp is smooth: give the loop its velocity and acceleration (a step stays a step).
+      const velocity = (offset - this.lastOffset) / ctx.dt;
+      ctx.vRef[k] = velocity;
+      ctx.aRef[k] = (velocity - this.lastVelocity) / ctx.dt;
+      this.lastVelocity = velocity;
+    }
+    this.lastOffset = offset;
     if (this.count < this.t.length) {
       this.t[this.count] = elapsed;
       this.r[this.count] = ctx.qRef[k];
@@ -108,8 +121,9 @@ export class TuningRun implements ReferenceSource {
 
 /**
  * A relay test on one joint's effort: the wrapped controller runs every joint, then the tested
- * joint's effort becomes bias ± amplitude (bias: the wrapped controller's effort at the start,
- * e.g. gravity compensation), switching on the measured position around `setpoint`.
+ * joint's effort becomes bias ± amplitude, switching on the measured position around `setpoint`.
+ * Bias: the wrapped controller's effort feedforward for the joint when it has one (a cascade with
+ * gravity compensation: it follows the load as the joint swings), else its effort at the start.
  */
 export class RelayEffortController implements Controller {
   readonly name: string;
@@ -136,6 +150,8 @@ export class RelayEffortController implements Controller {
   update(ctx: ControlContext): void {
     this.inner.update(ctx);
     const k = this.joint;
+    const feedforward = (this.inner as { effortFeedforward?: unknown }).effortFeedforward;
+    if (feedforward instanceof Float64Array) this.bias = feedforward[k];
     // The relay's own bias is 0; ours is the effort that held the joint when the test started.
     ctx.command.effort[k] = this.bias + this.relay.update(ctx.t, ctx.q[k]);
   }

@@ -19,6 +19,7 @@ describe('JointLimiter, position mode', () => {
       limiter.position[0] = p0;
       ctx.command.mode = 'position';
       let lateError = 0;
+      let overshoot = 0;
       let previousAcceleration = 0;
       for (let i = 0; i < 4000; i++) {
         ctx.command.position.fill(0);
@@ -32,9 +33,11 @@ describe('JointLimiter, position mode', () => {
         if (v0 === 0) expect(Math.abs(ctx.command.acceleration[0] - previousAcceleration) / dt).toBeLessThanOrEqual(limits.jerk[0] * (1 + 1e-9));
         previousAcceleration = ctx.command.acceleration[0];
         if (i >= 3000) lateError = Math.max(lateError, Math.abs(ctx.command.position[0]));
+        if (v0 === 0 && Math.sign(ctx.command.position[0]) === -Math.sign(p0)) overshoot = Math.max(overshoot, Math.abs(ctx.command.position[0]));
       }
-      // The previous dead-beat law cycled with ±0.14 rad here.
+      // The previous dead-beat law cycled with ±0.14 rad here; from rest a step does not overshoot.
       expect(lateError).toBeLessThan(1e-9);
+      expect(overshoot).toBeLessThan(1e-3 * Math.abs(p0));
     });
   }
 
