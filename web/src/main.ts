@@ -43,6 +43,8 @@ interface RobotContext {
   data: RobotData;
   ghostData: RobotData;
   ghostQ: Float64Array;
+  /** Joint positions last drawn (model order). */
+  drawnQ: Float64Array;
   state: JointStateStore;
   controller: ControllerStateStore;
   motors: MotorReadings;
@@ -155,7 +157,7 @@ async function start(): Promise<void> {
     if (!plot.chart) plot.chart = createRollingPlot(byId('plot'), history);
     else plot.chart = createRollingPlot((byId('plot').replaceChildren(), byId('plot')), history);
     robot = {
-      model, data, ghostData, ghostQ: new Float64Array(model.nq), state, controller: createControllerStateStore(model.nq), motors,
+      model, data, ghostData, ghostQ: new Float64Array(model.nq), drawnQ: new Float64Array(model.nq).fill(Number.NaN), state, controller: createControllerStateStore(model.nq), motors,
       view, ghost, overlay, table: createJointTable(byId('joint-table').querySelector('tbody')!, model, state, motors), teleop, history,
       tuning: createTuningPanel({ container: byId('tab-tuning'), model, connection, dialect: config.dialect, report }),
       drawnSequence: -1, framed: false,
@@ -163,7 +165,9 @@ async function start(): Promise<void> {
     updateTeleopEnabled();
     byId('robot-name').textContent = `${model.name} · ${model.nq} joints`;
     viewerMessage.textContent = '';
+    viewer.invalidate();
     view.loaded.then((failures) => {
+      viewer.invalidate();
       if (failures.length > 0) viewerMessage.textContent = `meshes not shown: ${failures.join('; ')}`;
     });
   };
@@ -239,8 +243,16 @@ async function start(): Promise<void> {
     }
   });
 
-  showFrames.addEventListener('change', () => robot?.view.showFrames(showFrames.checked));
-  showWrench.addEventListener('change', () => robot?.overlay.setWrenchVisible(showWrench.checked));
+  showFrames.addEventListener('change', () => {
+    robot?.view.showFrames(showFrames.checked);
+    viewer.invalidate();
+  });
+  showWrench.addEventListener('change', () => {
+    robot?.overlay.setWrenchVisible(showWrench.checked);
+    viewer.invalidate();
+  });
+  showGhost.addEventListener('change', () => viewer.invalidate());
+  const plotSource = byId('plot-source');
   byId('frame-robot').addEventListener('click', () => robot && viewer.frame(new THREE.Box3().setFromObject(robot.view.root)));
 
   // Status bar and panels at UI rate.
@@ -298,20 +310,32 @@ async function start(): Promise<void> {
   };
   setInterval(updateStatus, 250);
 
-  // Render loop: draw at display rate from whatever the stores hold.
+  // Render loop at display rate, drawing only when something visible changed: the pose (by more
+  // than POSE_EPSILON), the ghost, sensor overlays, view options or the camera (scene.ts).
+  const POSE_EPSILON = 1e-5; // rad or m: below a pixel at any sensible zoom
   let lastUi = 0;
   let lastPlot = 0;
+  let overlaySequence = -1;
+  let ghostWasShown = false;
   const frame = () => {
     requestAnimationFrame(frame);
     const now = performance.now();
     perf.frameStart(now);
     const r = robot;
     if (r) {
+      let poseChanged = false;
       if (r.state.sequence !== r.drawnSequence) {
         r.drawnSequence = r.state.sequence;
-        forwardKinematics(r.model, r.data, r.state.position);
-        r.view.setPose(r.data.X_WL);
-        for (let k = 0; k < r.model.nq; k++) r.view.setLimitLevel(k, limitLevel(r.state.position[k], r.model.lowerLimit[k], r.model.upperLimit[k]));
+        for (let k = 0; k < r.model.nq; k++) {
+          if (!(Math.abs(r.state.position[k] - r.drawnQ[k]) <= POSE_EPSILON)) poseChanged = true; // NaN: never drawn
+        }
+        if (poseChanged) {
+          r.drawnQ.set(r.state.position);
+          forwardKinematics(r.model, r.data, r.state.position);
+          r.view.setPose(r.data.X_WL);
+          for (let k = 0; k < r.model.nq; k++) r.view.setLimitLevel(k, limitLevel(r.state.position[k], r.model.lowerLimit[k], r.model.upperLimit[k]));
+          viewer.invalidate();
+        }
         if (!r.framed && r.state.sequence > 0) {
           r.framed = true;
           viewer.rosRoot.updateMatrixWorld(true);
@@ -320,20 +344,33 @@ async function start(): Promise<void> {
       }
       // Ghost: slider targets first, else the controller's reference.
       let ghostShown = false;
+      let ghostChanged = false;
       const controllerFresh = now - r.controller.receivedAt < 500;
       for (let k = 0; k < r.model.nq; k++) {
         const target = r.teleop.target[k];
         const reference = controllerFresh ? r.controller.reference[k] : Number.NaN;
         const value = Number.isFinite(target) ? target : Number.isFinite(reference) ? reference : r.state.position[k];
         if (Math.abs(value - r.state.position[k]) > 1e-3) ghostShown = true;
+        if (Math.abs(value - r.ghostQ[k]) > POSE_EPSILON) ghostChanged = true;
         r.ghostQ[k] = value;
       }
-      r.ghost.root.visible = ghostShown && showGhost.checked;
-      if (r.ghost.root.visible) {
+      ghostShown = ghostShown && showGhost.checked;
+      if (ghostShown !== ghostWasShown) {
+        ghostWasShown = ghostShown;
+        r.ghost.root.visible = ghostShown;
+        viewer.invalidate();
+      }
+      if (ghostShown && (ghostChanged || poseChanged)) {
         forwardKinematics(r.model, r.ghostData, r.ghostQ);
         r.ghost.setPose(r.ghostData.X_WL);
+        viewer.invalidate();
       }
-      r.overlay.update(r.data.X_WL);
+      const sensorSequence = sensors.imuSequence + sensors.wrenchSequence;
+      if (poseChanged || sensorSequence !== overlaySequence) {
+        overlaySequence = sensorSequence;
+        r.overlay.update(r.data.X_WL);
+        viewer.invalidate();
+      }
       if (now - lastUi > 100) {
         lastUi = now;
         r.table.update();
@@ -344,17 +381,19 @@ async function start(): Promise<void> {
         lastPlot = now;
         const k = Math.max(0, Math.min(r.model.nq - 1, Number(plotSelect.value) || 0));
         plot.chart.redraw(k, plotNow, r.model.linkJointType[r.model.jointLink[k]] === 2 ? 'm' : 'deg');
-        byId('plot-source').textContent = controllerFresh ? 'from the controller state' : 'feedback from /joint_states, reference = slider target';
+        const source = controllerFresh ? 'from the controller state' : 'feedback from /joint_states, reference = slider target';
+        if (plotSource.textContent !== source) plotSource.textContent = source;
       }
     }
-    viewer.render();
-    perf.frameEnd(performance.now());
+    const drew = viewer.render();
+    perf.frameEnd(performance.now(), drew);
   };
   requestAnimationFrame(frame);
 
   // For the e2e suite and for debugging from the console.
   (window as unknown as Record<string, unknown>).__embodied = {
     perf,
+    viewer,
     connection,
     estop,
     get robot() {

@@ -1,6 +1,7 @@
 // Page timing, kept in preallocated rings and exposed for the e2e suite: main-thread work per frame
 // (the frame callback plus message handling since the previous frame) and the time from a
-// /joint_states message's arrival to the start of the frame that draws it.
+// /joint_states message's arrival to the start of the frame that draws it (a frame with nothing new
+// to draw — the pose moved less than a pixel — settles the pending arrival without a sample).
 
 const CAPACITY = 8192;
 
@@ -8,9 +9,9 @@ const CAPACITY = 8192;
 export interface PagePerf {
   /** Adds handler time (ms) spent on a message; marks the first arrival not yet drawn. */
   message(arrivedAt: number, handlerMs: number, drawable: boolean): void;
-  /** Frame bookkeeping: call at the start and end of each animation frame callback. */
+  /** Frame bookkeeping: call at the start and end of each animation frame callback; `drew` says whether it drew. */
   frameStart(now: number): void;
-  frameEnd(now: number): void;
+  frameEnd(now: number, drew: boolean): void;
   /** Clears the rings (the e2e suite calls it after warm-up). */
   reset(): void;
   /** Median, p99 and max of frame work and latency; counts. */
@@ -20,6 +21,8 @@ export interface PagePerf {
 /** What summary() reports. */
 export interface PerfSummary {
   frames: number;
+  /** Frames that drew (the rest had nothing new to show). */
+  drawn: number;
   messages: number;
   frameWorkMs: { median: number; p99: number; max: number; mean: number };
   handlerMsPerMessage: number;
@@ -44,6 +47,8 @@ export function createPagePerf(): PagePerf {
   let handlerSinceFrame = 0;
   let firstUndrawn = Number.NaN;
   let started = 0;
+  let pendingAtStart = Number.NaN;
+  let drawn = 0;
   return {
     message(arrivedAt, handlerMs, drawable) {
       messages++;
@@ -53,19 +58,24 @@ export function createPagePerf(): PagePerf {
     },
     frameStart(now) {
       started = now;
-      if (!Number.isNaN(firstUndrawn)) {
-        latency[latencies % CAPACITY] = now - firstUndrawn;
-        latencies++;
-        firstUndrawn = Number.NaN;
-      }
+      pendingAtStart = firstUndrawn;
+      firstUndrawn = Number.NaN;
     },
-    frameEnd(now) {
+    frameEnd(now, drew) {
+      if (drew) {
+        drawn++;
+        if (!Number.isNaN(pendingAtStart)) {
+          latency[latencies % CAPACITY] = started - pendingAtStart;
+          latencies++;
+        }
+      }
+      pendingAtStart = Number.NaN;
       work[frames % CAPACITY] = now - started + handlerSinceFrame;
       handlerSinceFrame = 0;
       frames++;
     },
     reset() {
-      frames = latencies = messages = 0;
+      frames = latencies = messages = drawn = 0;
       handlerTotal = handlerSinceFrame = 0;
       firstUndrawn = Number.NaN;
     },
@@ -73,6 +83,7 @@ export function createPagePerf(): PagePerf {
       const l = stats(latency, latencies);
       return {
         frames,
+        drawn,
         messages,
         frameWorkMs: stats(work, frames),
         handlerMsPerMessage: messages > 0 ? handlerTotal / messages : Number.NaN,

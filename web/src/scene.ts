@@ -12,8 +12,16 @@ export interface Viewer {
   readonly controls: OrbitControls;
   /** Parent of everything in ROS coordinates (z up, metres). */
   readonly rosRoot: THREE.Group;
-  /** Renders one frame (resizing first when the canvas size changed). */
-  render(): void;
+  /**
+   * Renders a frame when something changed since the last one: a size or pixel-ratio change, the
+   * camera (orbit controls, damping), or `invalidate()`. Returns whether it drew.
+   */
+  render(): boolean;
+  /** Marks the scene changed (pose, overlays, visibility): the next render() draws. */
+  invalidate(): void;
+  /** Frames drawn and render() calls skipped (nothing changed) so far. */
+  readonly drawn: number;
+  readonly skipped: number;
   /** Whether WebGL runs on a software rasterizer, and the pixel ratio in use. */
   readonly software: boolean;
   readonly pixelRatio: number;
@@ -61,7 +69,9 @@ function createResolutionGovernor(renderer: THREE.WebGLRenderer, maxRatio: numbe
 /** Creates the viewer inside `container`. */
 export function createViewer(container: HTMLElement): Viewer {
   const software = softwareRenderer();
-  const renderer = new THREE.WebGLRenderer({ antialias: !software, preserveDrawingBuffer: true });
+  // No preserveDrawingBuffer: it costs a full-canvas copy per frame (screenshots capture the composited page anyway).
+  const renderer = new THREE.WebGLRenderer({ antialias: !software, powerPreference: 'high-performance' });
+  renderer.shadowMap.enabled = false;
   const maxRatio = Math.min(window.devicePixelRatio, 2);
   renderer.setPixelRatio(software ? Math.min(maxRatio, 0.75) : maxRatio);
   const governor = createResolutionGovernor(renderer, renderer.getPixelRatio(), 0.35);
@@ -77,6 +87,10 @@ export function createViewer(container: HTMLElement): Viewer {
   const controls = new OrbitControls(camera, renderer.domElement);
   controls.target.set(0, 0.4, 0);
   controls.enableDamping = true;
+  let dirty = true;
+  let drawn = 0;
+  let skipped = 0;
+  controls.addEventListener('change', () => (dirty = true));
 
   scene.add(new THREE.HemisphereLight(0xdfe8ff, 0x30343a, 1.4));
   const key = new THREE.DirectionalLight(0xffffff, 2.2);
@@ -99,10 +113,17 @@ export function createViewer(container: HTMLElement): Viewer {
   let width = 0;
   let height = 0;
   let ratio = renderer.getPixelRatio();
+  // Size read from a ResizeObserver, not per frame (clientWidth forces a layout).
+  let containerWidth = container.clientWidth;
+  let containerHeight = container.clientHeight;
+  new ResizeObserver(() => {
+    containerWidth = container.clientWidth;
+    containerHeight = container.clientHeight;
+    dirty = true;
+  }).observe(container);
   const render = () => {
-    const w = container.clientWidth;
-    const h = container.clientHeight;
-    governor.frame(performance.now());
+    const w = containerWidth;
+    const h = containerHeight;
     if (w !== width || h !== height || ratio !== governor.ratio) {
       ratio = governor.ratio;
       width = w;
@@ -110,9 +131,19 @@ export function createViewer(container: HTMLElement): Viewer {
       renderer.setSize(w, h, false);
       camera.aspect = w / Math.max(1, h);
       camera.updateProjectionMatrix();
+      dirty = true;
     }
-    controls.update();
+    // The governor watches the animation-frame rate, drawn or not: an idle page runs at display rate.
+    governor.frame(performance.now());
+    if (controls.update()) dirty = true; // damping still moving the camera
+    if (!dirty) {
+      skipped++;
+      return false;
+    }
+    dirty = false;
     renderer.render(scene, camera);
+    drawn++;
+    return true;
   };
 
   const frame = (box: THREE.Box3) => {
@@ -126,10 +157,20 @@ export function createViewer(container: HTMLElement): Viewer {
     camera.far = distance * 50;
     camera.updateProjectionMatrix();
     scene.fog = new THREE.Fog(0x161b22, distance * 3, distance * 8);
+    dirty = true;
   };
 
   return {
     renderer, scene, camera, controls, rosRoot, render, frame, software,
+    invalidate() {
+      dirty = true;
+    },
+    get drawn() {
+      return drawn;
+    },
+    get skipped() {
+      return skipped;
+    },
     get pixelRatio() {
       return governor.ratio;
     },
