@@ -109,7 +109,8 @@ export async function startControlClient(options: ControlClientOptions): Promise
   const model = robot.model;
   const ports: RobotPorts = createRobotPorts(model.jointNames);
   const limits = jointLimitsFromModel(model);
-  const trajectory = new JointTrajectoryController({ jointNames: model.jointNames });
+  // Replacing a running trajectory splices onto the new one within these limits (jerk-limited generator).
+  const trajectory = new JointTrajectoryController({ jointNames: model.jointNames, limits, period: 1 / rate });
   const controller = controllerFor(command, model);
   const pipeline = new ControlPipeline({ model, ports, controller, reference: trajectory, limits, ...(options.safety ? { safety: options.safety } : {}) });
   const jog = new JogReference(model, limits);

@@ -10,6 +10,7 @@
 import { SEGMENT_SIZE, sampleSegment, type Interpolation } from './interpolation.ts';
 import type { ControlContext, ReferenceSource } from './context.ts';
 import { TrajectoryErrorCode, type JointTolerance, type JointTrajectoryInput } from './trajectory-input.ts';
+import { TrajectoryGenerator, TrajectoryOutput, TrajectoryResult, createTrajectoryInput, type TrajectoryInput } from './trajectory/index.ts';
 
 /** Execution status of the current goal. */
 export type TrajectoryStatus = 'idle' | 'pending' | 'executing' | 'succeeded' | 'aborted' | 'preempted';
@@ -34,6 +35,15 @@ export interface JointTrajectoryOptions {
   stopDeceleration?: number | ArrayLike<number>;
   /** Largest number of points accepted; default 10 000. */
   maxPoints?: number;
+  /**
+   * Joint limits (nq each, model order). When given, the splice onto a new trajectory is planned
+   * by the jerk-limited time-optimal generator whenever the first waypoint cannot be reached
+   * within these limits by its time_from_start: the first segment then takes the generator's
+   * duration and the rest of the trajectory is delayed by the difference.
+   */
+  limits?: { readonly velocity: Float64Array; readonly acceleration: Float64Array; readonly jerk: Float64Array };
+  /** Loop period (s) the generator steps by (must equal ctx.dt to be used); default 0.001. */
+  period?: number;
 }
 
 interface Prepared {
@@ -51,6 +61,8 @@ interface Prepared {
   goalPosition: Float64Array;
   goalVelocity: Float64Array;
   goalTime: number;
+  /** True when the first segment is the generator's splice (time[1..] already delayed). */
+  generated: boolean;
   startDelay: number;
 }
 
@@ -89,6 +101,12 @@ export class JointTrajectoryController implements ReferenceSource {
   private stopping = false;
   private readonly sample = new Float64Array(3);
   private readonly segmentBuffer = new Float64Array(SEGMENT_SIZE);
+  private readonly generator: TrajectoryGenerator | undefined;
+  private readonly generatorInput: TrajectoryInput | undefined;
+  private readonly generatorOutput: TrajectoryOutput | undefined;
+  private readonly period: number = 0.5;
+  /** Splices planned by the generator since construction. */
+  generatedSplices = 0;
 
   constructor(options: JointTrajectoryOptions) {
     this.jointNames = options.jointNames;
@@ -103,6 +121,22 @@ export class JointTrajectoryController implements ReferenceSource {
       throw new Error(`stopDeceleration: expected ${this.nq} finite values > 0`);
     }
     this.maxPoints = options.maxPoints ?? 10_000;
+    this.period = options.period ?? 0.001;
+    const limits = options.limits;
+    if (limits) {
+      for (const key of ['velocity', 'acceleration', 'jerk'] as const) {
+        if (limits[key].length !== this.nq) throw new Error(`limits.${key} has ${limits[key].length} values, expected ${this.nq}`);
+      }
+      this.generator = new TrajectoryGenerator(this.nq, this.period);
+      this.generatorInput = createTrajectoryInput(this.nq);
+      this.generatorOutput = new TrajectoryOutput(this.nq);
+      for (let k = 0; k < this.nq; k++) {
+        this.generatorInput.maxVelocity[k] = limits.velocity[k];
+        this.generatorInput.maxAcceleration[k] = limits.acceleration[k];
+        // An unlimited jerk (Infinity) is planned at 100x the acceleration limit per second.
+        this.generatorInput.maxJerk[k] = Number.isFinite(limits.jerk[k]) ? limits.jerk[k] : 100 * limits.acceleration[k];
+      }
+    }
   }
 
   /** Sets the speed scale (0 pauses; 1 nominal); returns an error string or ''. */
@@ -172,6 +206,7 @@ export class JointTrajectoryController implements ReferenceSource {
       goalVelocity: new Float64Array(n),
       goalTime: input.goalTimeTolerance && input.goalTimeTolerance > 0 ? input.goalTimeTolerance : this.goalTimeDefault,
       startDelay: delay,
+      generated: false,
     };
     for (const [j, k] of index.entries()) prepared.driven[k] = 1;
     for (let i = 0; i < m; i++) {
@@ -245,6 +280,8 @@ export class JointTrajectoryController implements ReferenceSource {
           }
         }
       }
+      p.generated = false;
+      if (p.startDelay === 0 && this.speedScale === 1) this.planSplice(p, ctx);
       this.running = p;
       this.startTime = ctx.t + p.startDelay;
       this.trajectoryTime = -p.startDelay;
@@ -273,6 +310,12 @@ export class JointTrajectoryController implements ReferenceSource {
     const local = tau - traj.time[i];
     let pathViolated = false;
     let goalReached = true;
+    const generated = i === 0 && traj.generated && this.generator !== undefined && this.generatorInput !== undefined && this.generatorOutput !== undefined;
+    if (generated) {
+      // The generator's splice: stepped once per tick (at nominal speed).
+      this.generator.update(this.generatorInput, this.generatorOutput);
+      this.generatorOutput.passToInput(this.generatorInput);
+    }
     for (let k = 0; k < n; k++) {
       const a = i * n + k;
       const b = a + n;
@@ -285,10 +328,17 @@ export class JointTrajectoryController implements ReferenceSource {
       seg[5] = traj.acceleration[b];
       seg[6] = T;
       seg[7] = local;
-      sampleSegment(method, seg, this.sample);
-      ctx.qRef[k] = this.sample[0];
-      ctx.vRef[k] = tau >= end ? 0 : this.sample[1] * s;
-      ctx.aRef[k] = tau >= end ? 0 : this.sample[2] * s * s;
+      if (generated) {
+        const out = this.generatorOutput!;
+        ctx.qRef[k] = out.newPosition[k];
+        ctx.vRef[k] = tau >= end ? 0 : out.newVelocity[k];
+        ctx.aRef[k] = tau >= end ? 0 : out.newAcceleration[k];
+      } else {
+        sampleSegment(method, seg, this.sample);
+        ctx.qRef[k] = this.sample[0];
+        ctx.vRef[k] = tau >= end ? 0 : this.sample[1] * s;
+        ctx.aRef[k] = tau >= end ? 0 : this.sample[2] * s * s;
+      }
       const ep = Math.abs(ctx.qRef[k] - ctx.q[k]);
       const ev = Math.abs(ctx.vRef[k] - ctx.v[k]);
       if (tau < end && (ep > traj.pathPosition[k] || ev > traj.pathVelocity[k])) pathViolated = true;
@@ -311,6 +361,44 @@ export class JointTrajectoryController implements ReferenceSource {
       this.errorString = ERROR_STRINGS.goal;
       this.aborted++;
     }
+  }
+
+  /**
+   * Plans the splice from the current reference state to the first waypoint with the generator;
+   * when that takes longer than the waypoint's time_from_start, the first segment becomes the
+   * generator's motion and later waypoints are delayed. Runs at the splice tick only. @realtime
+   */
+  private planSplice(p: Prepared, ctx: ControlContext): void {
+    const input = this.generatorInput;
+    const output = this.generatorOutput;
+    if (this.generator === undefined || input === undefined || output === undefined) return;
+    if (!(Math.abs(ctx.dt - this.period) <= 1e-12 * this.period)) return;
+    const n = this.nq;
+    for (let k = 0; k < n; k++) {
+      const vmax = input.maxVelocity[k];
+      const amax = input.maxAcceleration[k];
+      input.currentPosition[k] = ctx.qRef[k];
+      input.currentVelocity[k] = ctx.vRef[k];
+      input.currentAcceleration[k] = ctx.aRef[k];
+      input.targetPosition[k] = p.position[n + k];
+      const v = p.velocity[n + k];
+      const a = p.acceleration[n + k];
+      input.targetVelocity[k] = v > vmax ? vmax : v < -vmax ? -vmax : v;
+      input.targetAcceleration[k] = a > amax ? amax : a < -amax ? -amax : a;
+    }
+    if (this.generator.calculate(input, output) !== TrajectoryResult.Finished) return;
+    const shift = output.trajectory.duration - (p.time[1] - p.time[0]);
+    if (!(shift > 0)) return; // the waypoint is reachable in its time: the quintic splice stays
+    for (let i = 1; i <= p.count; i++) p.time[i] += shift;
+    // The splice ends exactly at the generator's target: make knot 1 match it.
+    for (let k = 0; k < n; k++) {
+      p.velocity[n + k] = input.targetVelocity[k];
+      p.acceleration[n + k] = input.targetAcceleration[k];
+    }
+    // `update` steps from the start of the planned trajectory.
+    output.time = 0;
+    p.generated = true;
+    this.generatedSplices++;
   }
 
   /** Brings the reference to rest at the stop deceleration (after an abort or cancel), else holds it. @realtime */
