@@ -131,3 +131,38 @@ describe('plant fidelity', () => {
     expect(Math.abs(plant.v[k])).toBeLessThan(1e-2);
   });
 });
+
+describe('IMU', () => {
+  it('reads the specific force (acceleration minus gravity) and the rate of its link, checked by finite differences', () => {
+    const { model } = loadRobot('ur5e');
+    const dt = 1e-4;
+    const plant = createPlant(model, { integrator: 'rk4', dt, jointLosses: false, jointStops: false, q0: [0.3, -1.2, 1.0, -0.5, 0.8, 0.2] });
+    plant.v.set([0.4, -0.3, 0.5, 0.6, -0.4, 0.7]);
+    const tip = model.tip;
+    // Tip origin positions at three successive steps give its acceleration by central differences.
+    const p: number[][] = [];
+    const R: number[][] = [];
+    let f: number[] = [], w: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      plant.step(); // sensors sample at the start of a step, from the state before it
+      const X = plant.data.X_WL;
+      p.push([X[12 * tip + 9], X[12 * tip + 10], X[12 * tip + 11]]);
+      R.push(Array.from(X.subarray(12 * tip, 12 * tip + 9)));
+      if (i === 1) {
+        f = Array.from(plant.sensors.accelerometer.value);
+        w = Array.from(plant.sensors.gyro.value);
+      }
+    }
+    // plant.data.X_WL after step i holds the pose at the start of step i (forward kinematics runs first).
+    const a = [0, 1, 2].map((j) => (p[2][j] - 2 * p[1][j] + p[0][j]) / (dt * dt));
+    const world = [a[0] - 0, a[1] - 0, a[2] + 9.81];
+    const Rm = R[1];
+    const expected = [0, 1, 2].map((c) => Rm[c] * world[0] + Rm[3 + c] * world[1] + Rm[6 + c] * world[2]);
+    expected.forEach((x, j) => expect(Math.abs(f[j] - x)).toBeLessThan(2e-3 * (1 + Math.abs(x))));
+    // Rate: R1ᵀ·R2 ≈ I + [w]× dt in the link frame.
+    const Rn = R[2];
+    const rel = (r: number, c: number) => Rm[r] * Rn[c] + Rm[3 + r] * Rn[3 + c] + Rm[6 + r] * Rn[6 + c];
+    const wfd = [(rel(2, 1) - rel(1, 2)) / (2 * dt), (rel(0, 2) - rel(2, 0)) / (2 * dt), (rel(1, 0) - rel(0, 1)) / (2 * dt)];
+    wfd.forEach((x, j) => expect(Math.abs(w[j] - x)).toBeLessThan(5e-3 * (1 + Math.abs(x))));
+  });
+});
