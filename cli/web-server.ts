@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, delimiter, dirname, extname, join, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 
@@ -143,6 +143,18 @@ function packageXmlName(dir: string): string | undefined {
   return match?.[1];
 }
 
+/** The nearest ancestor of `dir` (itself included, up to 6 levels) holding a package.xml, else `dir`. */
+function packageRootOf(dir: string): string {
+  let current = dir;
+  for (let depth = 0; depth < 6; depth++) {
+    if (existsSync(join(current, 'package.xml'))) return current;
+    const up = dirname(current);
+    if (up === current) break;
+    current = up;
+  }
+  return dir;
+}
+
 /** Folder of ROS package `name`: searched in the given paths, ROS_PACKAGE_PATH, AMENT_PREFIX_PATH/share, the robot file's ancestors and robot/robots. */
 export function findPackage(name: string, options: { robotFile?: string; packagePaths?: string[] } = {}): string | undefined {
   if (!/^[A-Za-z0-9_.-]+$/.test(name) || name === '.' || name === '..') return undefined;
@@ -202,6 +214,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   await ensureWebBuilt({ log: options.log });
   const robotFile = options.robotFile ? resolve(options.robotFile) : undefined;
   const robotDir = robotFile ? dirname(robotFile) : undefined;
+  // Relative mesh names may climb out of the URDF's folder (urdf/../meshes) but not out of its ROS
+  // package (the nearest ancestor with a package.xml), or of its own folder when it has none.
+  const robotRoot = robotDir ? packageRootOf(robotDir) : undefined;
   const config = JSON.stringify({
     rosbridgeUrl: options.rosbridgeUrl,
     robotUrl: robotFile ? 'robot.urdf' : null,
@@ -225,7 +240,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendFile(response, root ? inside(root, rest.join('/')) : undefined, 'max-age=3600');
     }
     if (path.startsWith('/robot-dir/')) {
-      return sendFile(response, robotDir ? inside(robotDir, path.slice('/robot-dir/'.length)) : undefined, 'max-age=3600');
+      const full = robotDir && robotRoot ? resolve(robotDir, path.slice('/robot-dir/'.length)) : undefined;
+      return sendFile(response, full && robotRoot ? inside(robotRoot, relative(robotRoot, full)) : undefined, 'max-age=3600');
     }
     const file = inside(WEB_DIST_DIR, path === '/' ? 'index.html' : path.slice(1));
     const cache = path.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-cache';

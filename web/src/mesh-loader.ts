@@ -5,7 +5,8 @@ import { ColladaLoader } from 'three/examples/jsm/loaders/ColladaLoader.js';
 
 /**
  * The page-server URL of a URDF mesh name: `package://pkg/path` -> `package/pkg/path`, a relative
- * name -> `robot-dir/name`, http(s) unchanged; undefined for anything else (file:// is not served).
+ * name -> `robot-dir/<name as one encoded segment>` (so the browser keeps a leading `../`, as in
+ * `../meshes/x.stl` from a package's urdf/ folder), http(s) unchanged; undefined for anything else.
  */
 export function meshUrl(filename: string): string | undefined {
   const name = filename.trim();
@@ -13,7 +14,7 @@ export function meshUrl(filename: string): string | undefined {
   if (pkg) return `package/${encodeURIComponent(pkg[1])}/${pkg[2].split('/').map(encodeURIComponent).join('/')}`;
   if (/^https?:\/\//.test(name)) return name;
   if (/^[a-z]+:/i.test(name) || name.startsWith('/')) return undefined;
-  return `robot-dir/${name.split('/').map(encodeURIComponent).join('/')}`;
+  return `robot-dir/${encodeURIComponent(name)}`;
 }
 
 const cache = new Map<string, Promise<THREE.Object3D>>();
