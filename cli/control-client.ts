@@ -9,7 +9,7 @@ import { JointStateReader } from '../bridge/adapter-state.ts';
 import { ForwardCommandWriter } from '../bridge/adapter-commands.ts';
 import type { GoalContext } from '../bridge/bus.ts';
 import {
-  CascadeController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
+  CascadeController, ComputedTorqueController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
   OtgSetpointReference, PositionForwardController, TUNING_TOPICS, createTuningDispatch, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
   parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy, type SafetyOptions,
 } from '../control/index.ts';
@@ -29,6 +29,8 @@ export interface ControlClientOptions {
   rate?: number;
   /** Command interface; default 'position'. */
   command?: CommandInterface;
+  /** Controller for effort commands: the PID cascade with gravity feedforward (default) or computed torque. */
+  effortController?: 'cascade' | 'computed-torque';
   /** Command publish rate (Hz); default 100. */
   publishRate?: number;
   /** Controller-state publish rate (Hz); default 20. */
@@ -83,8 +85,9 @@ function positive(value: number, name: string): number {
   return value;
 }
 
-function controllerFor(command: CommandInterface, model: RobotModel): Controller {
+function controllerFor(command: CommandInterface, model: RobotModel, effortController: 'cascade' | 'computed-torque'): Controller {
   if (command === 'position') return new PositionForwardController();
+  if (command === 'effort' && effortController === 'computed-torque') return new ComputedTorqueController(model, { kp: 100 });
   if (command === 'velocity') return new CascadeController(model.nq, { output: 'velocity', position: { kp: 20 } });
   // Effort: position -> velocity -> effort cascade with gravity feedforward; conservative default gains.
   const gravity = new GravityCompensation(model);
@@ -111,7 +114,9 @@ export async function startControlClient(options: ControlClientOptions): Promise
   const limits = jointLimitsFromModel(model);
   // Replacing a running trajectory splices onto the new one within these limits (jerk-limited generator).
   const trajectory = new JointTrajectoryController({ jointNames: model.jointNames, limits, period: 1 / rate });
-  const controller = controllerFor(command, model);
+  const effortController = options.effortController ?? 'cascade';
+  if (effortController !== 'cascade' && effortController !== 'computed-torque') throw new Error(`effortController = "${String(effortController)}", expected cascade or computed-torque`);
+  const controller = controllerFor(command, model, effortController);
   const pipeline = new ControlPipeline({ model, ports, controller, reference: trajectory, limits, ...(options.safety ? { safety: options.safety } : {}) });
   const jog = new JogReference(model, limits);
   const setpoint = new OtgSetpointReference(limits, { period: 1 / rate });
@@ -170,7 +175,6 @@ export async function startControlClient(options: ControlClientOptions): Promise
     client.subscribe(CONTROL_WIRE.gains, 'std_msgs/Float64MultiArray', (msg) => {
       try {
         const update = decodeGains(msg);
-        if (!(controller instanceof CascadeController)) return log(`gains for ${update.joint}/${update.loop} ignored: the ${controller.name} controller has no PID gains (run with --command velocity or effort)`);
         const error = applyGainsUpdate(controller, model.jointNames, update);
         log(error ? `gains rejected: ${error}` : `gains applied: ${update.joint}/${update.loop}`);
       } catch (error) {

@@ -11,6 +11,7 @@ interface RunFlags {
   robot: string;
   drive?: string;
   command: string;
+  effortController: string;
   rate: string;
   publishRate: string;
   wait: string;
@@ -27,12 +28,14 @@ function positiveNumber(text: string, flag: string): number {
 export async function runControl(flags: RunFlags) {
   if (flags.overrun !== 'skip' && flags.overrun !== 'catch-up') throw new Error(`--overrun = "${flags.overrun}", expected skip or catch-up`);
   if (!['position', 'velocity', 'effort'].includes(flags.command)) throw new Error(`--command = "${flags.command}", expected position, velocity or effort`);
+  if (flags.effortController !== 'cascade' && flags.effortController !== 'computed-torque') throw new Error(`--effort-controller = "${flags.effortController}", expected cascade or computed-torque`);
   if (!(WAIT_STRATEGIES as readonly string[]).includes(flags.wait)) throw new Error(`--wait = "${flags.wait}", expected one of ${WAIT_STRATEGIES.join(', ')}`);
   return startControlClient({
     url: flags.url,
     robot: flags.robot,
     ...(flags.drive !== undefined ? { drive: flags.drive } : {}),
     command: flags.command as CommandInterface,
+    effortController: flags.effortController,
     rate: positiveNumber(flags.rate, '--rate'),
     publishRate: positiveNumber(flags.publishRate, '--publish-rate'),
     wait: flags.wait,
@@ -49,6 +52,7 @@ export function register(program: Command): void {
     .requiredOption('--robot <file|name>', 'URDF file or built-in robot (servo-arm, ur5e, panda)')
     .option('--drive <file>', 'drive file (reducers and servos)')
     .option('--command <interface>', 'command interface: position, velocity or effort', 'position')
+    .option('--effort-controller <name>', 'with --command effort: cascade or computed-torque', 'cascade')
     .option('--rate <hz>', 'loop rate', '1000')
     .option('--publish-rate <hz>', 'command publish rate', '100')
     .option('--wait <strategy>', `loop wait: ${WAIT_STRATEGIES.join(', ')}`, 'atomics')

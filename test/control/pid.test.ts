@@ -2,6 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { Pid } from '../../control/pid.ts';
 import { decodeGains, encodeGains, decodeLabeled } from '../../control/wire.ts';
+import { applyGainsUpdate } from '../../control/gains.ts';
+import { CascadeController, PositionForwardController } from '../../control/joint-controllers.ts';
+import { ComputedTorqueController } from '../../control/model-based.ts';
+import { panda } from './plant.ts';
 
 describe('Pid', () => {
   it('P + I + D + feedforward match the textbook sum on the first updates', () => {
@@ -100,5 +104,24 @@ describe('gains wire format', () => {
     expect(() => decodeGains({ layout: { dim: [{ label: 'tune/j1:kp', size: 1, stride: 1 }], data_offset: 0 }, data: [1] })).toThrow(/expected "gains\/<joint>\/<loop>/);
     expect(() => decodeGains({ layout: { dim: [{ label: 'gains/j1/position:antiWindup', size: 1, stride: 1 }], data_offset: 0 }, data: [2] })).toThrow(/antiWindup = 2, expected 0 \(clamping\) or 1/);
     expect(() => decodeLabeled({ layout: { dim: [{ label: 'no-colon', size: 1, stride: 1 }], data_offset: 0 }, data: [1] })).toThrow(/label = "no-colon"/);
+  });
+
+  it('applies decoded updates to the running controller and refuses what it does not have', () => {
+    const model = panda();
+    const names = model.jointNames;
+    const cascade = new CascadeController(model.nq, { output: 'effort' });
+    expect(applyGainsUpdate(cascade, names, decodeGains(encodeGains(names[2], 'velocity', { kp: 7, ki: 3 })))).toBe('');
+    expect(cascade.pid(2, 'velocity').gains.kp).toBe(7);
+    expect(cascade.pid(2, 'velocity').gains.ki).toBe(3);
+    expect(applyGainsUpdate(cascade, names, { joint: names[0], loop: 'torque', gains: { kp: 1 } })).toMatch(/loop = "torque", expected position or velocity/);
+    expect(applyGainsUpdate(cascade, names, { joint: 'elbow', loop: 'position', gains: { kp: 1 } })).toMatch(/joint = "elbow"/);
+    expect(applyGainsUpdate(cascade, names, { joint: names[0], loop: 'position', gains: { kp: -2 } })).toMatch(/kp = -2/);
+    const ct = new ComputedTorqueController(model, { kp: 100 });
+    expect(applyGainsUpdate(ct, names, decodeGains(encodeGains(names[4], 'computed-torque', { kp: 400, kd: 40 })))).toBe('');
+    expect(ct.kp[4]).toBe(400);
+    expect(ct.kd[4]).toBe(40);
+    expect(ct.kp[3]).toBe(100);
+    expect(applyGainsUpdate(ct, names, { joint: names[4], loop: 'computed-torque', gains: { ki: 1 } })).toMatch(/ki is not a computed-torque gain/);
+    expect(applyGainsUpdate(new PositionForwardController(), names, { joint: names[0], loop: 'position', gains: { kp: 1 } })).toMatch(/has no live gains/);
   });
 });
