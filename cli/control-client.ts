@@ -33,7 +33,7 @@ export interface ControlClientOptions {
   effortController?: 'cascade' | 'computed-torque';
   /** Command publish rate (Hz); default 100. */
   publishRate?: number;
-  /** Controller-state publish rate (Hz); default 20. */
+  /** Controller-state publish rate (Hz) (also the action feedback rate); default the command publish rate. */
   stateRate?: number;
   /** Loop wait strategy name (see WAIT_STRATEGIES); default 'atomics'. */
   wait?: string;
@@ -104,7 +104,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
   if (!/^wss?:\/\//.test(options.url)) throw new Error(`url = "${options.url}", expected ws://HOST:PORT or wss://...`);
   const rate = positive(options.rate ?? 1000, 'rate');
   const publishRate = positive(options.publishRate ?? 100, 'publishRate');
-  const stateRate = positive(options.stateRate ?? 20, 'stateRate');
+  const stateRate = positive(options.stateRate ?? publishRate, 'stateRate');
   const command = options.command ?? 'position';
   if (command !== 'position' && command !== 'velocity' && command !== 'effort') throw new Error(`command = "${String(command)}", expected position, velocity or effort`);
   const log = options.log ?? ((line: string) => process.stderr.write(`embodied run: ${line}\n`));
