@@ -104,6 +104,23 @@ describe('control client against our rosbridge server', () => {
     expect(feedback.length).toBeGreaterThan(0);
   }, 10_000);
 
+  it('cancels a FollowJointTrajectory goal: the arm comes to rest and the goal ends canceled', async () => {
+    const target = HOME.map((x, k) => (k === 0 ? x + 0.5 : x));
+    const handle = server.hub.sendGoal('/embodied/follow_joint_trajectory', 'control_msgs/FollowJointTrajectory', {
+      trajectory: { joint_names: [...model.jointNames], points: [{ positions: target, time_from_start: { sec: 3, nanosec: 0 } }] },
+    });
+    await until(() => control.trajectory.status === 'executing', 2000, 'the goal to execute');
+    await new Promise((r) => setTimeout(r, 300));
+    handle.cancel();
+    const outcome = await handle.result;
+    expect(outcome.status).toBe(GOAL_STATUS.canceled);
+    await new Promise((r) => setTimeout(r, 300));
+    const rest = q[0];
+    await new Promise((r) => setTimeout(r, 200));
+    expect(Math.abs(q[0] - rest)).toBeLessThan(1e-4);
+    expect(q[0]).toBeLessThan(target[0] - 0.1); // stopped well short of the goal
+  }, 10_000);
+
   it('runs step and chirp tuning tests from /embodied/tuning and publishes their results; a relay needs an effort controller', async () => {
     const label = (message: { layout: { dim: { label: string }[] } }) => message.layout.dim[0].label;
     const send = (text: string, data: number[]) => server.publish('/embodied/tuning', 'std_msgs/Float64MultiArray', { layout: { dim: [{ label: text, size: data.length, stride: data.length }], data_offset: 0 }, data });
