@@ -66,6 +66,8 @@ export class Session implements SubscriptionOutput {
   private level: StatusLevel = 'error';
   private closed = false;
   private fragmentCounter = 0;
+  /** The JSON text of the frame being handled, while it is (undefined for CBOR frames). */
+  private frameText: string | undefined;
 
   constructor(
     /** The hub this session belongs to. */
@@ -107,7 +109,13 @@ export class Session implements SubscriptionOutput {
   }
 
   private receiveText(text: string): void {
-    this.dispatch(parseFrameText(text));
+    const outer = this.frameText;
+    this.frameText = text;
+    try {
+      this.dispatch(parseFrameText(text));
+    } finally {
+      this.frameText = outer;
+    }
   }
 
   private dispatch(result: ReturnType<typeof parseFrame>): void {
@@ -156,7 +164,10 @@ export class Session implements SubscriptionOutput {
         if (!entry?.type) return this.error(`publish: cannot infer the type of topic ${frame.topic}: advertise it first`, frame.id);
         const error = hub.checkMessage(entry.type, frame.msg);
         if (error !== null) return this.error(`publish ${entry.name}: ${error}`, frame.id);
-        hub.topics.publish(entry, frame.msg, frame.latch === true || entry.publishers.get(this)?.latch === true);
+        // Validation without time normalisation leaves a JSON-decoded msg as it was parsed, so
+        // its text in the frame can be forwarded instead of re-serialized.
+        const source = hub.options.normalizeTime ? undefined : this.frameText;
+        hub.topics.publish(entry, frame.msg, frame.latch === true || entry.publishers.get(this)?.latch === true, source);
         return;
       }
       case 'subscribe': {

@@ -1,6 +1,7 @@
 // Topics of the hub: who publishes and subscribes each topic, its type, the latched message, and
 // one shared encoding per published message (JSON text and CBOR bytes, made at most once).
 import { encodeCborPublish } from './codec-cbor.ts';
+import { jsonMemberText } from './json-member.ts';
 import { canonicalTypeName } from './message-schema.ts';
 
 const utf8 = new TextEncoder();
@@ -10,17 +11,27 @@ export class Delivery {
   private jsonText: string | undefined;
   private jsonUtf8: Uint8Array | undefined;
   private cborBytes: Uint8Array | undefined;
-  /** `prefix` is the topic's `{"op":"publish","topic":"…","msg":` text. */
+  /**
+   * `prefix` is the topic's `{"op":"publish","topic":"…","msg":` text; `sourceFrame`, when given,
+   * is the JSON frame `msg` was parsed from, unchanged since: its `msg` text is forwarded as is.
+   */
   constructor(
     readonly topic: string,
     readonly type: string | undefined,
     readonly msg: unknown,
     private readonly prefix: string,
+    private sourceFrame?: string,
   ) {}
 
   /** The JSON `publish` frame. */
   json(): string {
-    return (this.jsonText ??= `${this.prefix}${JSON.stringify(this.msg)}}`);
+    if (this.jsonText === undefined) {
+      const source = this.sourceFrame;
+      this.sourceFrame = undefined;
+      const text = source === undefined ? undefined : jsonMemberText(source, 'msg');
+      this.jsonText = `${this.prefix}${text ?? JSON.stringify(this.msg)}}`;
+    }
+    return this.jsonText;
   }
 
   /** The JSON `publish` frame as UTF-8, encoded once for every subscriber (sent as a text frame). */
@@ -96,9 +107,12 @@ export class TopicTable {
     return { ok: true };
   }
 
-  /** Sends `msg` to every subscriber; `latch` keeps it for later subscribers. */
-  publish(entry: TopicEntry, msg: unknown, latch: boolean): Delivery {
-    const delivery = new Delivery(entry.name, entry.type, msg, entry.prefix);
+  /**
+   * Sends `msg` to every subscriber; `latch` keeps it for later subscribers. `sourceFrame` is the
+   * JSON frame `msg` was parsed from when `msg` is unchanged since (its text is then reused).
+   */
+  publish(entry: TopicEntry, msg: unknown, latch: boolean, sourceFrame?: string): Delivery {
+    const delivery = new Delivery(entry.name, entry.type, msg, entry.prefix, sourceFrame);
     entry.count++;
     entry.last = delivery;
     if (latch) entry.latched = delivery;

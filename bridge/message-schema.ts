@@ -77,9 +77,21 @@ for (const schema of schemas.values()) {
   }
 }
 
+// Spelling -> schema, so the per-message lookup skips the split; bounded, since clients choose
+// the spellings (unknown ones are not kept).
+const bySpelling = new Map<string, MessageSchema>();
+const MAX_SPELLINGS = 1024;
+
 /** Schema of a known message type in either spelling, or undefined. */
 export function messageSchema(type: string): MessageSchema | undefined {
-  return schemas.get(canonicalTypeName(type));
+  const cached = bySpelling.get(type);
+  if (cached !== undefined) return cached;
+  const schema = schemas.get(canonicalTypeName(type));
+  if (schema !== undefined) {
+    if (bySpelling.size >= MAX_SPELLINGS) bySpelling.clear();
+    bySpelling.set(type, schema);
+  }
+  return schema;
 }
 
 /** Request/response schemas of a known service type, or undefined. */

@@ -1,0 +1,92 @@
+// The server forwards a JSON publish frame's `msg` text as received instead of re-serializing it:
+// subscribers must decode exactly what they decoded when the server used JSON.stringify.
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RosbridgeServer } from '../../bridge/node.ts';
+import { jsonMemberText } from '../../bridge/json-member.ts';
+import { rawClient, startServer, waitFor, type RawClient } from './helpers.ts';
+
+/** A rendering that tells -0 from 0 and keeps key order, for exact comparison of decoded values. */
+function canonical(value: unknown): string {
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+// Number texts chosen to differ from their JSON.stringify spelling, some of them in value too.
+const NUMBER_TEXTS = ['0', '-0', '-0.0', '-0.000', '-0.5', '1.50', '1e3', '1E-3', '-1e400', '1e400', '2.5e-400', '-2.5e-400', '12345678901234567890123', `1${'0'.repeat(320)}`, '0.1000000000000000055511151231257827'];
+const STRING_TEXTS = ['""', '"msg"', '"a\\"b"', '"\\\\"', '"\\\\\\""', '"}]{["', '"\\u006dsg"', '"é"', '"\\ud83d\\ude00"', '"1e400"', '"-0"'];
+const KEY_TEXTS = ['"msg"', '"m\\u0073g"', '"op"', '"a"', '"ms\\"g"', '"x}"'];
+const SPACE = fc.constantFrom('', ' ', '\n\t ');
+
+const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.constantFrom(...NUMBER_TEXTS, ...STRING_TEXTS, 'true', 'false', 'null'),
+    fc.array(fc.tuple(SPACE, tie('value'), SPACE), { maxLength: 4 }).map((items) => `[${items.map(([a, v, b]) => a + v + b).join(',')}]`),
+    fc.array(fc.tuple(fc.constantFrom(...KEY_TEXTS), SPACE, tie('value')), { maxLength: 4 }).map((members) => `{${members.map(([k, s, v]) => `${k}${s}:${s}${v}`).join(',')}}`),
+  ),
+})).value;
+
+describe('jsonMemberText', () => {
+  it('gives text that decodes like JSON.stringify of the parsed member, or nothing', () => {
+    const frame = fc.array(fc.tuple(fc.constantFrom(...KEY_TEXTS), SPACE, jsonText), { minLength: 1, maxLength: 5 })
+      .map((members) => ` {${members.map(([k, s, v]) => `${k}${s}:${s}${v}`).join(' ,')}} `);
+    fc.assert(fc.property(frame, (text) => {
+      const parsed: unknown = JSON.parse(text);
+      const member = (parsed as Record<string, unknown>).msg;
+      const forwarded = jsonMemberText(text, 'msg');
+      if (forwarded === undefined) return;
+      expect(typeof member === 'object' && member !== null).toBe(true);
+      expect(canonical(JSON.parse(forwarded))).toBe(canonical(JSON.parse(JSON.stringify(member))));
+    }), { numRuns: 3000, seed: 4 });
+  });
+
+  it('finds the msg of the frames roslib sends (so forwarding actually happens)', () => {
+    const msg = { header: { stamp: { sec: 1, nanosec: 2 }, frame_id: 'a "b" \\ c' }, name: ['j1', 'j2'], position: [0.8414709848078965, -0.5], velocity: [], effort: [0.5, 12] };
+    const text = JSON.stringify({ op: 'publish', id: 'publish:/t:1', topic: '/t', msg, latch: false });
+    expect(jsonMemberText(text, 'msg')).toBe(JSON.stringify(msg));
+    expect(jsonMemberText('{"op":"publish","msg":{"a":[1,2]},"msg":{"b":-0.25}}', 'msg')).toBe('{"b":-0.25}');
+    expect(jsonMemberText('{"msg":{"a":1e400}}', 'msg')).toBeUndefined();
+    expect(jsonMemberText('{"msg":{"a":-0.00}}', 'msg')).toBeUndefined();
+    expect(jsonMemberText('{"msg":{"a":1},"msg":7}', 'msg')).toBeUndefined();
+  });
+});
+
+describe('forwarded publish frames', () => {
+  let server: RosbridgeServer;
+  let publisher: RawClient;
+  let subscriber: RawClient;
+  beforeAll(async () => {
+    server = await startServer();
+    publisher = await rawClient(server.url);
+    subscriber = await rawClient(server.url);
+    subscriber.send({ op: 'subscribe', topic: '/forward', type: 'sensor_msgs/JointState' });
+    publisher.send({ op: 'advertise', topic: '/forward', type: 'sensor_msgs/JointState' });
+  });
+  afterAll(async () => {
+    publisher.close();
+    subscriber.close();
+    await server.close();
+  });
+
+  it('reach subscribers exactly as re-serialized ones did, odd spellings included', async () => {
+    const texts = [
+      '{"op":"publish","topic":"/forward","msg":{"name":["a"],"position":[1.50, -0, 1e400, -0.0, 2E-1]},"latch":false}',
+      '{ "topic" : "/forward" , "m\\u0073g" : { "name" : [ "x\\"}" ] , "effort" : [ 12345678901234567890123 ] } , "op" : "publish" }',
+      '{"op":"publish","topic":"/forward","msg":{"position":[1]},"msg":{"position":[-0.25, 3]}}',
+    ];
+    for (const text of texts) publisher.send(text);
+    await waitFor(() => subscriber.frames.filter((f) => f.op === 'publish').length === texts.length, 3000, 'forwarded messages');
+    const received = subscriber.frames.filter((f) => f.op === 'publish');
+    texts.forEach((text, i) => {
+      const expected = JSON.parse(JSON.stringify((JSON.parse(text) as { msg: unknown }).msg)) as unknown;
+      expect(canonical(received[i].msg), text).toBe(canonical(expected));
+      expect(received[i].topic).toBe('/forward');
+    });
+    expect(subscriber.frames.filter((f) => f.op === 'status')).toEqual([]);
+  });
+});
