@@ -3,7 +3,13 @@
 // bridge/latency: publish -> echoing roslib client -> back, round trip p50/p99 at 1 kHz.
 // bridge/fanout: one in-process publisher at 1 kHz, 50 roslib subscribers in two workers, delay p50/p99.
 // The server runs on the main thread; roslib clients run in worker threads, as separate
-// processes would.
+// processes would. Nothing spins: publishers are paced by timers (every due message goes out
+// per wake-up), so on 2 cores the server, publisher and subscriber threads share the CPU instead
+// of a busy-wait taking one. Every result carries each thread's CPU per message (from
+// /proc/thread-self/stat, Linux) and the busiest thread, which is what limits the figure, and the
+// load average: on a shared machine, CPU per message is the figure to compare.
+import { loadavg } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { bench, summarize, type BenchResult } from './harness.ts';
 import { RosbridgeServer } from '../bridge/node.ts';
@@ -12,10 +18,36 @@ const ROSLIB_URL = import.meta.resolve('roslib');
 const CBORX_URL = import.meta.resolve('cbor-x');
 const JOINTS = ['j1', 'j2', 'j3', 'j4', 'j5', 'j6', 'j7'];
 
+/** CPU time of the calling thread in ms (utime + stime, 10 ms ticks); NaN off Linux. */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The thread with the largest busy fraction of the run's wall time, and that fraction. */
+function busiest(threads: Record<string, number>, wallMs: number): { limited_by: string; limited_by_busy: number } {
+  let name = '';
+  let most = -1;
+  for (const [k, ms] of Object.entries(threads)) if (ms > most) [name, most] = [k, ms];
+  return { limited_by: name, limited_by_busy: +(most / wallMs).toFixed(2) };
+}
+
 // Worker code runs as plain JS (eval), importing roslib by absolute URL.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const now = () => performance.timeOrigin + performance.now();
+const cpuMs = () => {
+  try {
+    const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch { return NaN; }
+};
 (async () => {
   const { Ros, Topic, WebSocketTransportFactory } = await import(workerData.roslib);
   const { Decoder } = await import(workerData.cborx);
@@ -36,63 +68,88 @@ const now = () => performance.timeOrigin + performance.now();
   const js = (i) => ({ header: { stamp: { sec: Math.floor(i / 1000), nanosec: (i % 1000) * 1e6 }, frame_id: '' }, name: workerData.joints,
     position: workerData.joints.map((_, k) => Math.sin(i * 1e-3 + k)), velocity: workerData.joints.map((_, k) => Math.cos(i * 1e-3 + k)), effort: workerData.joints.map(() => 0.5) });
   const role = workerData.role;
+  const cpu0 = cpuMs();
   if (role === 'subscriber') {
     const ros = await connect();
     let count = 0;
     new Topic({ ros, name: '/bench_js', messageType: 'sensor_msgs/JointState', compression: workerData.compression }).subscribe(() => {
       count++;
-      if (count === 1 || count % 1000 === 0) parentPort.postMessage({ count, at: now() });
     });
-    parentPort.on('message', () => parentPort.postMessage({ count, at: now(), final: true }));
+    parentPort.on('message', (m) => parentPort.postMessage(m === 'start' ? { cpu: cpuMs(), started: true } : { count, at: now(), cpu: cpuMs(), final: true }));
     parentPort.postMessage({ ready: true });
   } else if (role === 'publisher') {
     const ros = await connect();
     const topic = new Topic({ ros, name: '/bench_js', messageType: 'sensor_msgs/JointState' });
     topic.advertise();
+    // Built up front: the timed loop is roslib's publish (JSON.stringify + ws send), not Math.sin.
+    const messages = Array.from({ length: 1000 }, (_, i) => js(i));
     parentPort.postMessage({ ready: true });
     parentPort.once('message', ({ rate, seconds }) => {
       const total = Math.round(rate * seconds);
       const start = now();
+      const cpuStart = cpuMs();
       let sent = 0;
+      // Timer-paced: each wake-up (about 1 ms) sends every message due by then.
       const tick = () => {
         const due = Math.min(total, Math.floor(((now() - start) / 1000) * rate) + 1);
-        while (sent < due) topic.publish(js(sent++));
-        if (sent < total) setImmediate(tick);
-        else parentPort.postMessage({ sent, start, end: now() });
+        while (sent < due) topic.publish(messages[sent++ % 1000]);
+        if (sent < total) setTimeout(tick, 1);
+        else parentPort.postMessage({ sent, start, end: now(), cpu: cpuMs() - cpuStart });
       };
       tick();
     });
+  } else if (role === 'echo') {
+    const ros = await connect();
+    const pong = new Topic({ ros, name: '/pong', messageType: 'sensor_msgs/JointState' });
+    pong.advertise();
+    new Topic({ ros, name: '/ping', messageType: 'sensor_msgs/JointState' }).subscribe((m) => pong.publish(m));
+    parentPort.on('message', () => parentPort.postMessage({ cpu: cpuMs() - cpu0 }));
+    parentPort.postMessage({ ready: true });
   } else if (role === 'pinger') {
     const a = await connect();
-    const b = await connect();
-    new Topic({ ros: b, name: '/ping', messageType: 'sensor_msgs/JointState' }).subscribe((m) => pong.publish(m));
-    const pong = new Topic({ ros: b, name: '/pong', messageType: 'sensor_msgs/JointState' });
     const ping = new Topic({ ros: a, name: '/ping', messageType: 'sensor_msgs/JointState' });
+    ping.advertise();
     const sentAt = new Map();
     const rtt = [];
     new Topic({ ros: a, name: '/pong', messageType: 'sensor_msgs/JointState' }).subscribe((m) => {
       const t0 = sentAt.get(m.header.frame_id);
       if (t0 !== undefined) rtt.push(now() - t0);
     });
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 300));
     const n = workerData.count;
-    for (let i = 0; i < n; i++) {
+    const messages = Array.from({ length: n }, (_, i) => {
       const m = js(i);
       m.header.frame_id = String(i);
-      const target = performance.now() + 1;
-      sentAt.set(m.header.frame_id, now());
-      ping.publish(m);
-      while (performance.now() < target) await new Promise((r) => setImmediate(r));
-    }
+      return m;
+    });
+    const cpuStart = cpuMs();
+    const start = performance.now();
+    let i = 0;
+    // One ping per 1 ms deadline, timer-paced (a late wake-up sends one, never a burst).
+    await new Promise((done) => {
+      const tick = () => {
+        const m = messages[i++];
+        sentAt.set(m.header.frame_id, now());
+        ping.publish(m);
+        if (i >= n) return done();
+        setTimeout(tick, Math.max(0, start + i - performance.now()));
+      };
+      tick();
+    });
+    const elapsed = performance.now() - start;
     await new Promise((r) => setTimeout(r, 300));
-    parentPort.postMessage({ rtt, sent: n });
+    parentPort.postMessage({ rtt, sent: n, rate: n / elapsed * 1000, cpu: cpuMs() - cpuStart });
   } else if (role === 'fanout') {
     const delays = [];
     for (let k = 0; k < workerData.subscribers; k++) {
       const ros = await connect();
       new Topic({ ros, name: '/fan', messageType: 'sensor_msgs/JointState' }).subscribe((m) => delays.push(now() - Number(m.header.frame_id)));
     }
-    parentPort.on('message', () => parentPort.postMessage({ delays }));
+    let cpuStart = 0;
+    parentPort.on('message', (m) => {
+      if (m === 'start') cpuStart = cpuMs();
+      else parentPort.postMessage({ delays, cpu: cpuMs() - cpuStart });
+    });
     parentPort.postMessage({ ready: true });
   }
 })().catch((e) => parentPort.postMessage({ error: String(e && e.stack || e) }));
@@ -126,6 +183,9 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
   await new Promise((r) => setTimeout(r, 200));
   const rate = 50_000;
   const seconds = quick ? 1 : 5;
+  subscriber.worker.postMessage('start');
+  const subscriberStart = await subscriber.next();
+  const serverCpu0 = threadCpuMs();
   publisher.worker.postMessage({ rate, seconds });
   let done: Reply;
   for (;;) {
@@ -135,10 +195,11 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
       break;
     }
   }
-  // Let the subscriber drain (at most 3 s), then ask for its final count.
+  // Let the subscriber drain (at most 3 s), then take its final count.
   const sent = done.sent as number;
   const drainUntil = Date.now() + 3000;
   let last: Reply = { count: 0 };
+  let previous = -1;
   while (Date.now() < drainUntil) {
     subscriber.replies.length = 0;
     subscriber.worker.postMessage('count');
@@ -149,20 +210,28 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
         break;
       }
     }
-    if ((last.count as number) >= sent) break;
+    const count = last.count as number;
+    if (count >= sent || count === previous) break;
+    previous = count;
     await new Promise((r) => setTimeout(r, 100));
   }
+  const serverCpu = threadCpuMs() - serverCpu0;
   const received = last.count as number;
-  const elapsed = ((last.at as number) - (done.start as number)) / 1000;
+  const wallMs = (last.at as number) - (done.start as number);
   const offeredSeconds = ((done.end as number) - (done.start as number)) / 1000;
   await subscriber.worker.terminate();
   await publisher.worker.terminate();
   const dropped = server.clientStats().reduce((a, c) => a + c.dropped, 0);
   await server.close();
-  const perSecond = received / Math.max(elapsed, offeredSeconds);
+  const perSecond = received / Math.max(wallMs / 1000, offeredSeconds);
+  const threads = { server: serverCpu, publisher: done.cpu as number, subscriber: (last.cpu as number) - (subscriberStart.cpu as number) };
+  const perMessage = (ms: number) => +((ms * 1000) / Math.max(1, received)).toFixed(2);
   return {
     name, unit: 'msg/s', median: perSecond, p99: perSecond, n: received,
-    offered_rate: sent / offeredSeconds, sent, delivered: received / sent, dropped_by_server: dropped, compression,
+    offered_rate: Math.round(sent / offeredSeconds), target_rate: rate, sent, delivered: received / sent, dropped_by_server: dropped, compression,
+    server_cpu_us_per_msg: perMessage(threads.server), publisher_cpu_us_per_msg: perMessage(threads.publisher),
+    subscriber_cpu_us_per_msg: perMessage(threads.subscriber), ...busiest(threads, Math.max(wallMs, offeredSeconds * 1000)),
+    load_average_1min: loadavg()[0],
   };
 }
 
@@ -173,13 +242,25 @@ bench('bridge/latency', async (options) => {
   const server = new RosbridgeServer();
   await server.start({ host: '127.0.0.1', port: 0 });
   const count = options.quick ? 1000 : 10_000;
+  const echo = spawn({ role: 'echo', url: server.url });
+  await echo.next();
+  const serverCpu0 = threadCpuMs();
   const pinger = spawn({ role: 'pinger', url: server.url, count });
   const reply = await pinger.next();
+  const serverCpu = threadCpuMs() - serverCpu0;
+  echo.worker.postMessage('cpu');
+  const echoReply = await echo.next();
   await pinger.worker.terminate();
+  await echo.worker.terminate();
   await server.close();
   const rtt = (reply.rtt as number[]).map((ms) => ms * 1000);
   const stats = summarize(rtt.slice(Math.floor(rtt.length * 0.05)));
-  return [{ name: 'bridge/latency', unit: 'us', median: stats.median, p99: stats.p99, n: rtt.length, max: stats.max, sent: count, rate_hz: 1000 }];
+  const perPing = (ms: number) => +((ms * 1000) / count).toFixed(1);
+  return [{
+    name: 'bridge/latency', unit: 'us', median: stats.median, p99: stats.p99, n: rtt.length, max: stats.max, sent: count,
+    rate_hz: +(reply.rate as number).toFixed(1), server_cpu_us_per_round_trip: perPing(serverCpu), pinger_cpu_us_per_round_trip: perPing(reply.cpu as number),
+    echo_cpu_us_per_round_trip: perPing(echoReply.cpu as number), load_average_1min: loadavg()[0],
+  }];
 });
 
 bench('bridge/fanout', async (options) => {
@@ -191,18 +272,29 @@ bench('bridge/fanout', async (options) => {
   for (const f of fans) await f.next();
   await new Promise((r) => setTimeout(r, 200));
   const count = options.quick ? 500 : 5000;
-  const msg = (i: number) => ({
-    header: { stamp: { sec: 0, nanosec: i }, frame_id: String(performance.timeOrigin + performance.now()) },
+  const messages = Array.from({ length: count }, (_, i) => ({
+    header: { stamp: { sec: 0, nanosec: i }, frame_id: '' },
     name: JOINTS, position: JOINTS.map((_, k) => Math.sin(i + k)), velocity: JOINTS.map(() => 0), effort: JOINTS.map(() => 0),
-  });
+  }));
+  for (const f of fans) f.worker.postMessage('start');
+  const serverCpu0 = threadCpuMs();
   const start = performance.now();
-  for (let i = 0; i < count; i++) {
-    server.publish('/fan', 'sensor_msgs/JointState', msg(i));
-    const target = start + (i + 1);
-    while (performance.now() < target) await new Promise((r) => setImmediate(r));
-    if ((i & 255) === 0) options.progress(i / count);
-  }
+  // One publish per 1 ms deadline, timer-paced; the stamp is taken just before publishing.
+  await new Promise<void>((done) => {
+    let i = 0;
+    const tick = () => {
+      const m = messages[i++];
+      m.header.frame_id = String(performance.timeOrigin + performance.now());
+      server.publish('/fan', 'sensor_msgs/JointState', m);
+      if ((i & 255) === 0) options.progress(i / count);
+      if (i >= count) return done();
+      setTimeout(tick, Math.max(0, start + i - performance.now()));
+    };
+    tick();
+  });
+  const elapsed = performance.now() - start;
   await new Promise((r) => setTimeout(r, 500));
+  const serverCpu = threadCpuMs() - serverCpu0;
   const replies: Reply[] = [];
   for (const f of fans) {
     f.worker.postMessage('delays');
@@ -212,5 +304,12 @@ bench('bridge/fanout', async (options) => {
   await server.close();
   const delays = replies.flatMap((r) => r.delays as number[]).map((ms) => ms * 1000);
   const stats = summarize(delays);
-  return [{ name: 'bridge/fanout', unit: 'us', median: stats.median, p99: stats.p99, n: delays.length, max: stats.max, subscribers, delivered: delays.length / (count * subscribers), rate_hz: 1000 }];
+  const threads = { server: serverCpu, subscribers_a: replies[0].cpu as number, subscribers_b: replies[1].cpu as number };
+  return [{
+    name: 'bridge/fanout', unit: 'us', median: stats.median, p99: stats.p99, n: delays.length, max: stats.max, subscribers,
+    delivered: delays.length / (count * subscribers), rate_hz: +((count / elapsed) * 1000).toFixed(1),
+    server_cpu_us_per_publish: +((serverCpu * 1000) / count).toFixed(1),
+    subscriber_cpu_us_per_delivery: +(((threads.subscribers_a + threads.subscribers_b) * 1000) / Math.max(1, delays.length)).toFixed(2),
+    ...busiest(threads, elapsed + 500), load_average_1min: loadavg()[0],
+  }];
 });
