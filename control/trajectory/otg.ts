@@ -25,8 +25,8 @@ export class TrajectoryOutput {
   readonly newPosition: Float64Array;
   readonly newVelocity: Float64Array;
   readonly newAcceleration: Float64Array;
-  /** Time on the current trajectory in s after the last `update`. */
-  time = 0;
+  /** Time on the current trajectory in s after the last `update` (starts as a double so V8 keeps a double field). */
+  time = 0.5;
   /** True when the last `update` computed a new trajectory. */
   newCalculation = false;
   /** Why the last call failed; empty after success. */
@@ -37,6 +37,7 @@ export class TrajectoryOutput {
     this.newPosition = new Float64Array(dofs);
     this.newVelocity = new Float64Array(dofs);
     this.newAcceleration = new Float64Array(dofs);
+    this.time = 0;
   }
 
   /** Copies the new state into the input's current state (the next cycle starts there). */
@@ -64,6 +65,8 @@ export class TrajectoryGenerator {
   private calculated = false;
   /** Step-2 retries in the current calculation (at most 2). */
   private retries = 0;
+  // `update` hands the sample time to Trajectory.atSlot through this slot (no boxed double).
+  private readonly timeSlot = new Float64Array(1);
 
   constructor(dofs: number, cycleTime = 0.001) {
     if (!Number.isInteger(dofs) || dofs < 1) throw new RangeError(`dofs: expected an integer >= 1, got ${dofs}`);
@@ -145,7 +148,9 @@ export class TrajectoryGenerator {
     }
     output.time += this.cycleTime;
     const trajectory = output.trajectory;
-    trajectory.at(output.time, output.newPosition, output.newVelocity, output.newAcceleration);
+    // The time crosses the call in a typed-array slot: a double argument is boxed unless inlined.
+    this.timeSlot[0] = output.time;
+    trajectory.atSlot(this.timeSlot, output.newPosition, output.newVelocity, output.newAcceleration);
     // The state we hand out is the state we expect back: passing it on does not recalculate.
     const last = this.lastInput;
     for (let i = 0; i < this.dofs; i++) {

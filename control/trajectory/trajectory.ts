@@ -19,6 +19,8 @@ export class Trajectory {
   readonly segments: Float64Array;
   /** State at each DoF's end: dofs × [position, velocity, acceleration]. */
   readonly endState: Float64Array;
+  // Time slot for the convenience form `at(t, ...)`.
+  private readonly timeSlot = new Float64Array(1);
 
   constructor(dofs: number) {
     this.dofs = dofs;
@@ -69,6 +71,16 @@ export class Trajectory {
    * @realtime
    */
   at(t: number, position: Float64Array | null, velocity: Float64Array | null, acceleration: Float64Array | null): void {
+    this.timeSlot[0] = t;
+    this.atSlot(this.timeSlot, position, velocity, acceleration);
+  }
+
+  /**
+   * `at` with the time in `timeSlot[0]` (s): the allocation-free form for a hot loop, since V8
+   * boxes a double passed to a call it does not inline. @realtime
+   */
+  atSlot(timeSlot: ArrayLike<number>, position: Float64Array | null, velocity: Float64Array | null, acceleration: Float64Array | null): void {
+    const t = timeSlot[0];
     const segments = this.segments;
     for (let dof = 0; dof < this.dofs; dof++) {
       const n = this.segmentCount[dof];

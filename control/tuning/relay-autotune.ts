@@ -75,6 +75,8 @@ export class RelayAutotune {
   private cycleMax = Number.NEGATIVE_INFINITY;
   private cycleMin = Number.POSITIVE_INFINITY;
   private t0 = Number.NaN;
+  // Slot of the convenience form `update(t, y)`: [t, y, output].
+  private readonly io = new Float64Array(3);
 
   constructor(options: RelayOptions) {
     const o = { bias: 0, hysteresis: 0, settleCycles: 4, measureCycles: 6, timeout: 30, tolerance: 0.02, ...options };
@@ -89,14 +91,30 @@ export class RelayAutotune {
     this.halfPeriods = new Float64Array(o.measureCycles);
   }
 
-  /** One step: returns the relay output for measurement y at time t. @realtime */
+  /**
+   * One step: returns the relay output for measurement y at time t. A convenience: the doubles
+   * cross the call boxed unless V8 inlines it; `step(io)` is the allocation-free form.
+   */
   update(t: number, y: number): number {
+    this.io[0] = t;
+    this.io[1] = y;
+    this.step(this.io);
+    return this.io[2];
+  }
+
+  /** One step on a slot: reads t = io[0] (s) and y = io[1], writes the relay output to io[2]. @realtime */
+  step(io: Float64Array): void {
+    const t = io[0], y = io[1];
     const o = this.options;
     if (Number.isNaN(this.t0)) this.t0 = t;
-    if (this.status !== 'running') return o.bias;
+    if (this.status !== 'running') {
+      io[2] = o.bias;
+      return;
+    }
     if (t - this.t0 > o.timeout || !Number.isFinite(y)) {
       this.status = 'failed';
-      return o.bias;
+      io[2] = o.bias;
+      return;
     }
     const e = o.setpoint - y;
     if (y > this.max) this.max = y;
@@ -122,7 +140,7 @@ export class RelayAutotune {
       }
       if (this.switches > o.settleCycles + o.measureCycles && this.switches % 2 === 0) this.checkSettled();
     }
-    return o.bias + (this.high ? o.amplitude : -o.amplitude);
+    io[2] = o.bias + (this.high ? o.amplitude : -o.amplitude);
   }
 
   private checkSettled(): void {

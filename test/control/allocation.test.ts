@@ -99,16 +99,13 @@ describe('zero allocation per tick', () => {
     });
   }
 
-  it('the OTG setpoint reference allocates at most one boxed double per tick (known: the generator passes its time as a double argument)', () => {
-    // control/trajectory's TrajectoryGenerator.update calls Trajectory.at(output.time, ...): a double
-    // argument, boxed (16 B) whenever V8 does not inline the call (measured 0 to 16 B per tick
-    // depending on inlining). Owned by the OTG; this bound is to be tightened to 1 B when it is fixed.
+  it(`the OTG setpoint reference allocates < ${BOUND_BYTES_PER_TICK} B per tick (the generator passes its time to Trajectory.atSlot in a slot)`, () => {
     const { step, pipeline, source } = setup('otg', 'position');
     const report = measureAllocation(step, 100_000, 20_000);
     expect(pipeline.safety.state).toBe('active');
     expect(pipeline.activeReference).toBe(source);
     expect((source as OtgSetpointReference).duration).toBeGreaterThan(0);
-    expect(report.bytesPerCall).toBeLessThan(17);
+    expect(report.bytesPerCall).toBeLessThan(BOUND_BYTES_PER_TICK);
   });
 
   it('the probe catches a tick that boxes one double (16 B per tick)', () => {
