@@ -195,11 +195,12 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
       break;
     }
   }
-  // Let the subscriber drain (at most 3 s), then take its final count.
+  // Let the subscriber drain (at most 3 s, or 1 s without progress), then take its final count.
   const sent = done.sent as number;
   const drainUntil = Date.now() + 3000;
   let last: Reply = { count: 0 };
   let previous = -1;
+  let progressAt = Date.now();
   while (Date.now() < drainUntil) {
     subscriber.replies.length = 0;
     subscriber.worker.postMessage('count');
@@ -211,7 +212,8 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
       }
     }
     const count = last.count as number;
-    if (count >= sent || count === previous) break;
+    if (count !== previous) progressAt = Date.now();
+    if (count >= sent || Date.now() - progressAt > 1000) break;
     previous = count;
     await new Promise((r) => setTimeout(r, 100));
   }
