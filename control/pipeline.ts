@@ -12,6 +12,8 @@ import { HoldReference } from './hold-reference.ts';
 import { JointLimiter, jointLimitsFromModel, validateJointLimits, type JointLimits } from './limiter.ts';
 import { SafetySupervisor, type SafetyOptions, type SafetyState } from './safety.ts';
 import type { LoopTime } from './loop.ts';
+import { isObservingEstimator, type ObservingEstimator } from './estimation.ts';
+import type { CollisionReaction } from './collision-reaction.ts';
 
 /** What a pipeline is built from. */
 export interface PipelineOptions {
@@ -29,6 +31,8 @@ export interface PipelineOptions {
   stopDecelerationScale?: number;
   /** Activate as soon as the state is fresh (default true). */
   autoActivate?: boolean;
+  /** Reaction to the estimator's collisions (control/collision-reaction.ts); default none. */
+  collision?: CollisionReaction;
 }
 
 /** The pipeline's counters and state, as data. */
@@ -66,6 +70,10 @@ export class ControlPipeline {
   private readonly stopScale: number = 0.5;
   private readonly autoActivate: boolean;
   private lastState: SafetyState = 'inactive';
+  /** The estimator, when it watches the command too (stale flag, momentum observer). */
+  private readonly observing: ObservingEstimator | undefined;
+  /** Collision reaction, when configured. */
+  readonly collision: CollisionReaction | undefined;
   ticks = 0;
 
   constructor(options: PipelineOptions) {
@@ -84,6 +92,8 @@ export class ControlPipeline {
     this.limiter = new JointLimiter(limits);
     this.safety = new SafetySupervisor(options.safety);
     this.estimator = options.estimator ?? passThroughEstimator(model.nq);
+    this.observing = isObservingEstimator(this.estimator) ? this.estimator : undefined;
+    this.collision = options.collision;
     this.reference = options.reference ?? new HoldReference(model.nq);
     this.controller = options.controller;
     checkController(this.controller);
@@ -153,7 +163,12 @@ export class ControlPipeline {
       if (this.lastState === 'active' || this.lastState === 'holding') this.controller.start(ctx);
     }
     if (this.autoActivate && this.safety.state === 'inactive') this.safety.activate();
-    const s = this.safety.update(ctx, state.sequence, estimateOk, this.reference.streaming, this.reference.inputSequence);
+    let s = this.safety.update(ctx, state.sequence, estimateOk, this.reference.streaming, this.reference.inputSequence);
+    // Messages may keep coming while the filter rejects them all (repeated or backwards stamps).
+    if (this.observing !== undefined && this.observing.stale && (s === 'active' || s === 'holding')) {
+      this.safety.fault('stale estimate');
+      s = this.safety.state;
+    }
     if (s === 'inactive') {
       if (estimateOk) this.limiter.reset(ctx.q);
       this.lastState = s;
@@ -170,8 +185,19 @@ export class ControlPipeline {
       this.reference.start(ctx);
       this.controller.start(ctx);
     }
+    const collision = this.collision;
+    if (collision !== undefined) {
+      const retreat = collision.check(ctx, this.safety, s === 'active');
+      if (retreat !== undefined) {
+        this.reference = retreat;
+        retreat.start(ctx);
+      }
+      s = this.safety.state;
+      if (s === 'active') collision.record(ctx);
+    }
     if (s === 'active') {
       this.reference.update(ctx);
+      if (collision !== undefined && this.reference === collision.retreat && collision.retreat.done) collision.finishRetreat(this.safety);
     } else if (s === 'holding' || s === 'e-stopped') {
       this.stopReference(ctx);
     }
@@ -188,6 +214,7 @@ export class ControlPipeline {
     }
     this.limiter.apply(ctx);
     if (this.limiter.sawNonFinite && s === 'active') this.safety.fault('non-finite command');
+    if (this.observing !== undefined) this.observing.observe(ctx);
     this.write();
     this.lastState = this.safety.state;
   }

@@ -22,6 +22,8 @@ export class AbaPlant {
   publishing = true;
   /** Set true to freeze the arm (brakes on / blocked joint). */
   frozen = false;
+  /** External joint torque (nq, N·m) added in effort mode: a scripted contact or impact. */
+  readonly external: Float64Array;
   /** Plant time (s) and step (s) used by `advance()` (double fields: no boxing). */
   t = 0.5;
   dt = 0.5;
@@ -29,6 +31,7 @@ export class AbaPlant {
     this.q = Float64Array.from(q0);
     this.v = new Float64Array(model.nq);
     this.tau = new Float64Array(model.nq);
+    this.external = new Float64Array(model.nq);
     this.data = createData(model);
     this.ports = createRobotPorts(model.jointNames);
     this.t = 0;
@@ -48,7 +51,7 @@ export class AbaPlant {
     const n = this.model.nq;
     if (!this.frozen) {
       if (c.mode === 'effort') {
-        for (let k = 0; k < n; k++) this.tau[k] = c.effort[k] - this.model.damping[k] * this.v[k];
+        for (let k = 0; k < n; k++) this.tau[k] = c.effort[k] - this.model.damping[k] * this.v[k] + this.external[k];
         const qdd = aba(this.model, this.data, this.q, this.v, this.tau);
         for (let k = 0; k < n; k++) {
           this.v[k] += qdd[k] * dt;
