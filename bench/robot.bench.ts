@@ -11,17 +11,8 @@ import { forwardKinematics, jacobian } from '../robot/kinematics.ts';
 import { aba, crba, rnea } from '../robot/dynamics.ts';
 import { createIkSolver } from '../robot/ik.ts';
 import { rotationDistance } from '../robot/se3.ts';
+import { mulberry32 } from '../robot/random.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomConfiguration(model: RobotModel, next: () => number): Float64Array {
   const q = new Float64Array(model.nq);

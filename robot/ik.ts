@@ -12,6 +12,7 @@ import { createData, LinkCode, type RobotData } from './data.ts';
 import { chainForwardKinematics } from './kinematics.ts';
 import { isRotation, rotationLog, rotationMultiplyTranspose } from './se3.ts';
 import { choleskyFactor, choleskySolve } from './dynamics-bodies.ts';
+import { Random } from './random.ts';
 
 /** Outcome of a solve: `converged` (within tolerances and limits), `time-budget` (best effort in `out`), `unreachable` (farther than the arm reaches), `invalid-input`. */
 export type IkStatus = 'converged' | 'time-budget' | 'unreachable' | 'invalid-input';
@@ -95,7 +96,7 @@ export class IkSolver {
   private readonly held: Uint8Array;
   private readonly q: Float64Array;
   private readonly best: Float64Array;
-  private rng = 1;
+  private readonly rng = new Random(1);
 
   constructor(model: RobotModel, options: IkOptions = {}) {
     this.model = model;
@@ -277,15 +278,6 @@ export class IkSolver {
     return false;
   }
 
-  /** Next number of the seeded generator in [0, 1) (mulberry32). */
-  private random(): number {
-    this.rng = (this.rng + 0x6d2b79f5) | 0;
-    let t = this.rng;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
   /**
    * Solves for q placing the tip at `target`, starting from `seed` (nq); the answer (or the best
    * found) lands in `out` (nq), always inside the joint limits. Allocates nothing.
@@ -294,7 +286,7 @@ export class IkSolver {
     const model = this.model, nq = model.nq, q = this.q, best = this.best;
     const positionOnly = options?.positionOnly ?? this.positionOnly;
     const budget = 1000 * (options?.timeBudget ?? this.timeBudget);
-    this.rng = options?.randomSeed ?? this.randomSeed;
+    this.rng.reseed(options?.randomSeed ?? this.randomSeed);
     this.iterations = 0;
     this.attempts = 0;
     if (seed === null || seed === undefined || seed.length !== nq || out === null || out === undefined || out.length !== nq) return 'invalid-input';
@@ -336,7 +328,7 @@ export class IkSolver {
         const index = this.variables[a];
         const lo = Number.isFinite(lower[index]) ? lower[index] : -Math.PI;
         const hi = Number.isFinite(upper[index]) ? upper[index] : Math.PI;
-        q[index] = lo + (hi - lo) * this.random();
+        q[index] = lo + (hi - lo) * this.rng.uniform();
       }
     }
   }

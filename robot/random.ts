@@ -1,5 +1,5 @@
-// Seeded pseudo-random numbers for sensor noise and scenario jitter: the same seed gives the same
-// run, on any machine. mulberry32 (a 32-bit state generator, public domain by Tommy Ettinger)
+// Seeded pseudo-random numbers (sensor noise, scenario jitter, IK restarts, tests and benchmark
+// workloads): the same seed gives the same run, on any machine. mulberry32 (a 32-bit state generator, public domain by Tommy Ettinger)
 // for uniforms, Box-Muller for normals with the spare value kept. A class (not closures) so that
 // every instance shares one map and its methods inline at monomorphic call sites; state lives in
 // typed arrays, since a field or closure variable holding a double or a uint32 above 2^30 would
@@ -39,9 +39,39 @@ export class Random {
     return r * Math.cos(2 * Math.PI * w);
   }
 
-  /** Writes `count` standard normals into out[offset..]. */
+  /**
+   * Writes `count` standard normals into out[offset..]. The generator is written out inline here
+   * (not calls to uniform/normal): a double returned from a call V8 does not inline is boxed, and
+   * this is the form the sensors use every step.
+   */
   fillNormal(out: Float64Array, offset: number, count: number): void {
-    for (let i = 0; i < count; i++) out[offset + i] = this.normal();
+    const state = this.state;
+    let i = 0;
+    if (this.hasSpare && count > 0) {
+      out[offset] = this.spare[0];
+      this.hasSpare = false;
+      i = 1;
+    }
+    for (; i < count; i += 2) {
+      state[0] = state[0] + 0x6d2b79f5;
+      let t = state[0] | 0;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const u = 1 - ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      state[0] = state[0] + 0x6d2b79f5;
+      t = state[0] | 0;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const w = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      const r = Math.sqrt(-2 * Math.log(u));
+      out[offset + i] = r * Math.cos(2 * Math.PI * w);
+      const second = r * Math.sin(2 * Math.PI * w);
+      if (i + 1 < count) out[offset + i + 1] = second;
+      else {
+        this.spare[0] = second;
+        this.hasSpare = true;
+      }
+    }
   }
 
   /** Restarts the sequence from `seed`. */
@@ -54,4 +84,13 @@ export class Random {
 /** Makes a random source seeded with `seed` (any finite number; its low 32 bits are used). */
 export function createRandom(seed: number): Random {
   return new Random(seed);
+}
+
+/**
+ * mulberry32 as a plain function of no arguments, exactly as WORKLOADS.md writes it: for tests,
+ * benchmark workloads and tools (a closure: not for hot paths, where `Random` is allocation-free).
+ */
+export function mulberry32(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.uniform();
 }

@@ -8,6 +8,7 @@ import { Topic, type Ros } from 'roslib';
 import { OPS } from '../../bridge/index.ts';
 import type { RosbridgeServer } from '../../bridge/node.ts';
 import { connectRos, rawClient, sleep, startServer, waitFor, type RawClient } from './helpers.ts';
+import { mulberry32 as random } from '../../robot/random.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -41,17 +42,6 @@ afterAll(async () => {
   await server.close();
 });
 
-// A mulberry32 generator: every run sends the same frames.
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Seeded generators (fast-check's `anything` costs ~0.3 ms a value on this machine, too slow for 1e5).
 const fieldNames = ['op', 'id', 'topic', 'type', 'msg', 'service', 'args', 'action', 'action_type', 'data', 'num', 'total', 'level', 'compression', 'throttle_rate', 'queue_length', 'values', 'result', 'status', 'name', 'position', 'header', 'stamp', 'sec'];

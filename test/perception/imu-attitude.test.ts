@@ -1,17 +1,8 @@
 // IMU attitude filters against a known rotation with a biased, noisy gyro.
 import { describe, expect, it } from 'vitest';
 import { MadgwickFilter, MahonyFilter, quaternionAngle, type AttitudeFilter } from '../../perception/imu-attitude.ts';
+import { mulberry32 } from '../../robot/random.ts';
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs a filter on 60 s of a wobbling sensor; returns tilt error RMS (deg) after settling and the bias error. */
 function run(filter: AttitudeFilter, seed: number) {

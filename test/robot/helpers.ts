@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { buildModel, type ModelOptions, type RobotModel } from '../../robot/model.ts';
+import { mulberry32 } from '../../robot/random.ts';
+export { mulberry32 };
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -18,17 +20,6 @@ export function fixtureModel(name: string, options: ModelOptions = {}): RobotMod
   return buildModel(fixtureText(name), options);
 }
 
-/** mulberry32 PRNG in [0, 1) (same generator as WORKLOADS.md). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A configuration uniformly inside the joint limits ([-π, π] for continuous joints). */
 export function randomConfiguration(model: RobotModel, next: () => number, out = new Float64Array(model.nq)): Float64Array {

@@ -1,21 +1,12 @@
 // The `otg/7dof` workload of WORKLOADS.md (shared with the Ruckig anchor): limits and the
 // mulberry32-seeded problem set. Used by the tests and by bench/otg.bench.ts.
 import type { TrajectoryInput } from '../../../control/trajectory/index.ts';
+import { mulberry32 } from '../../../robot/random.ts';
+export { mulberry32 };
 
 /** DoF count of the workload. */
 export const WORKLOAD_DOFS = 7;
 
-/** mulberry32 generator returning values in [0, 1), as specified in WORKLOADS.md. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Problems of the workload: `count` × 7 values per field, problem-major. */
 export interface WorkloadProblems {
