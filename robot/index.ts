@@ -8,3 +8,4 @@ export * from './data.ts';
 export * from './kinematics.ts';
 export * from './dynamics.ts';
 export * from './ik.ts';
+export * from './random.ts';
