@@ -238,6 +238,15 @@ describe('page against `embodied start`', () => {
       const arrived = await waitFor('the working pose', () => home.every((x, k) => Math.abs(q()[k] - x) < 0.02), 8000).then(() => true, () => false);
       await sleep(1200);
       if (!arrived || (await page.getByTestId('estop-state').textContent()) !== 'RUN') continue;
+      // Full resolution for this one picture (the page lowers it on a software rasterizer).
+      await page.evaluate(() => {
+        const viewer = (window as unknown as { __embodied: { viewer: { renderer: { setPixelRatio(r: number): void; setSize(w: number, h: number, s: boolean): void; domElement: HTMLCanvasElement }; invalidate(): void } } }).__embodied.viewer;
+        const canvas = viewer.renderer.domElement;
+        viewer.renderer.setPixelRatio(1);
+        viewer.renderer.setSize(canvas.clientWidth, canvas.clientHeight, false);
+        viewer.invalidate();
+      });
+      await sleep(150);
       const shot = await page.screenshot({ path: join(REPO, 'docs', 'screenshot.png') });
       expect(colourfulFraction(shot, { x: 0, y: 60, width: 850, height: 500 })).toBeGreaterThan(0.01);
       taken = true;
