@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRobot } from '../../cli/load-robot.ts';
 import { ActuatorMode } from '../../sim/actuators.ts';
+import { loadSimRobot } from '../../sim/load-sim-robot.ts';
 import { createPlant } from '../../sim/plant.ts';
 import { heapGrowth } from './heap-growth.ts';
 
@@ -43,4 +44,22 @@ describe('plant allocation', () => {
       expect(growth).toBeLessThan(64 * 1024);
     });
   }
+
+  // Known defect outside sim/: with the drives in the loop the heap grows by about 6 B per step
+  // (measured 0.59-0.69 MB over 1e5 steps; V8's sampling heap profiler attributes the residue to
+  // electricalPhase in robot/drive/drive-kernel.ts). `it.fails` keeps this strict check running:
+  // it turns red the day the drive step stops allocating, so the marker can be removed.
+  it.fails('steps 1e5 times with the drives in the loop (firmware sub-stepped) without heap growth', () => {
+    const { sim } = loadSimRobot('servo-arm', { sensors: { seed: 2, velocity: { noise: 1e-3 }, gyro: { noise: 1e-3 } } });
+    const plant = sim.plant;
+    expect(plant.actuators.kind).toBe('drive');
+    plant.command.mode.fill(ActuatorMode.position);
+    let i = 0;
+    const growth = heapGrowth(() => {
+      plant.command.position[1] = 0.2 * Math.sin(++i * 1e-3);
+      plant.step();
+    }, 1e5, 150_000);
+    expect(plant.actuators.current.every(Number.isFinite)).toBe(true);
+    expect(growth).toBeLessThan(64 * 1024);
+  });
 });

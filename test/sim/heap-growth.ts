@@ -9,9 +9,9 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** Bytes the heap grew by over `n` calls of `fn` after a warm-up (garbage included); min of 6 tries. */
-export function heapGrowth(fn: () => void, n: number): number {
-  for (let i = 0; i < 50_000; i++) fn();
+/** Bytes the heap grew by over `n` calls of `fn` after `warmup` calls (garbage included); min of 6 tries. */
+export function heapGrowth(fn: () => void, n: number, warmup = 50_000): number {
+  for (let i = 0; i < warmup; i++) fn();
   let best = Infinity;
   for (let attempt = 0; attempt < 6 && best > 64 * 1024; attempt++) {
     gc();
