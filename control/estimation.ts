@@ -7,13 +7,14 @@
 //        out — ctx.q, ctx.v, ctx.effort; `acceleration` (nq); `stale`; the observer's residual and
 //              collision flag (`observer`).
 // The observer runs once per new measurement, after the command of that tick is known, with the
-// applied torque = the limited effort command (effort mode) or the measured effort (position and
-// velocity modes, when the hardware reports it), and friction from the drive's model when a DriveSet
-// is given, else the URDF's damping and friction (robot/dynamics.ts jointFriction).
-import { jointFriction } from '../robot/dynamics.ts';
+// applied torque = the measured effort when the hardware reports it, else the limited effort
+// command (effort mode; without either the observer is off). Friction: for a commanded torque, the drive's
+// joint- and motor-side curves when a DriveSet is given, else the URDF's damping and friction
+// (as robot/dynamics.ts jointFriction, with the Coulomb term regularized); a measured output torque gets the URDF's only.
 import type { DriveSet } from '../robot/drive/drive-set.ts';
 import { regularizedFriction } from '../robot/drive/friction.ts';
-import type { RobotModel } from '../robot/model.ts';
+import { simulationArmatureOf } from '../robot/drive/maps.ts';
+import { withArmature, type RobotModel } from '../robot/model.ts';
 import type { JointStatePorts } from '../robot/ports.ts';
 import { JointStateEstimator } from '../perception/joint-state-estimator.ts';
 import { MomentumObserver } from '../perception/momentum-observer.ts';
@@ -33,6 +34,8 @@ export interface KalmanEstimatorOptions {
   collision?: CollisionObserverOptions;
   /** Drive models: their friction feeds the observer instead of the URDF's. */
   drive?: DriveSet;
+  /** Velocity band (rad/s) over which the URDF's Coulomb friction is regularized in the observer; default 0.01. */
+  frictionVelocity?: number;
 }
 
 /** Momentum-observer settings of the estimator. */
@@ -94,6 +97,11 @@ export class KalmanEstimator implements ObservingEstimator {
   private readonly step = { dt: 0.5 };
   private readonly staleAfter: number = 0.5;
   private lastSequence = -1;
+  private lastEffortMode = false;
+  private readonly previousQ: Float64Array;
+  private readonly previousV: Float64Array;
+  /** Coulomb friction is regularized over ±this velocity (rad/s): the filtered velocity's noise at rest must not flip it. */
+  private readonly frictionVelocity: number = 0.5;
   private fresh = false;
 
   constructor(model: RobotModel, options: KalmanEstimatorOptions = {}) {
@@ -115,11 +123,19 @@ export class KalmanEstimator implements ObservingEstimator {
     this.measuredEffort = new Float64Array(model.nq);
     this.friction = new Float64Array(model.nq);
     this.tau = new Float64Array(model.nq);
+    this.previousQ = new Float64Array(model.nq);
+    this.previousV = new Float64Array(model.nq);
+    const frictionVelocity = options.frictionVelocity ?? 0.01;
+    if (!(frictionVelocity > 0)) throw new Error(`KalmanEstimator: frictionVelocity = ${frictionVelocity}, expected > 0 rad/s`);
+    this.frictionVelocity = frictionVelocity;
     this.slots.fill(Number.NaN);
     this.step.dt = 0;
     if (options.collision) {
       const c = options.collision;
-      this.observer = new MomentumObserver(model, {
+      // The torque a rigid drive delivers also accelerates its rotor: the observer's model carries the
+      // reflected rotor inertia of rigid drives (compliant drives' rotors sit behind the spring).
+      const observed = this.drive !== undefined ? withArmature(model, simulationArmatureOf(this.drive)) : model;
+      this.observer = new MomentumObserver(observed, {
         threshold: c.threshold ?? collisionThresholdsFromModel(model),
         gain: c.gain ?? 100,
         ...(c.gravity ? { gravity: c.gravity } : {}),
@@ -160,37 +176,68 @@ export class KalmanEstimator implements ObservingEstimator {
     return ok;
   }
 
-  /** Steps the momentum observer on a fresh measurement with this tick's applied torque. @realtime */
+  /**
+   * Steps the momentum observer on a fresh measurement. @realtime
+   * A commanded effort acts over the coming interval: the observer steps at this sample with it. A
+   * measured effort is the torque over the interval that just ended: the observer steps at the
+   * previous sample with it (one sample later, but a stiff drive's torque spikes line up with the
+   * motion they cause).
+   */
   observe(ctx: ControlContext): void {
     const observer = this.observer;
     if (observer === undefined || !this.fresh) return;
     const nq = this.nq, slots = this.slots, c = ctx.command;
-    const effortMode = c.mode === 'effort';
+    // The measured torque when the hardware reports one (it holds what the drive really delivered),
+    // else the effort command; with neither (position command, no effort reported) it cannot run.
+    let measured = true;
+    for (let k = 0; k < nq; k++) if (!Number.isFinite(this.measuredEffort[k])) measured = false;
+    const effortMode = !measured;
+    if (effortMode && c.mode !== 'effort') {
+      this.restartObserver();
+      return;
+    }
     for (let k = 0; k < nq; k++) {
       const tau = effortMode ? c.effort[k] : this.measuredEffort[k];
       if (!Number.isFinite(tau)) {
-        // No applied torque known (position command, no effort reported): the observer cannot run.
-        observer.reset();
-        slots[2] = Number.NaN;
+        this.restartObserver();
         return;
       }
       this.tau[k] = tau;
     }
     const stamp = slots[0];
     const dt = stamp - slots[2];
-    // A gap (first sample, or a pause) restarts the observer rather than integrating across it.
-    if (!(dt > 0 && dt <= 4 * this.staleAfter)) observer.reset();
-    this.step.dt = dt > 0 ? dt : ctx.dt;
+    const continuous = dt > 0 && dt <= 4 * this.staleAfter && this.lastEffortMode === effortMode;
+    // A gap (first sample, a pause, a change of command mode) restarts the observer rather than integrating across it.
+    if (!continuous) observer.reset();
+    this.lastEffortMode = effortMode;
     slots[2] = stamp;
-    this.frictionTorques(ctx.q, ctx.v);
-    observer.update(ctx.q, ctx.v, this.tau, this.friction, this.step);
+    if (effortMode) {
+      this.step.dt = continuous ? dt : ctx.dt;
+      this.frictionTorques(ctx.q, ctx.v, true);
+      observer.update(ctx.q, ctx.v, this.tau, this.friction, this.step);
+    } else if (continuous) {
+      this.step.dt = dt;
+      this.frictionTorques(this.previousQ, this.previousV, false);
+      observer.update(this.previousQ, this.previousV, this.tau, this.friction, this.step);
+    }
+    this.previousQ.set(ctx.q);
+    this.previousV.set(ctx.v);
+  }
+
+  private restartObserver(): void {
+    this.observer?.reset();
+    this.slots[2] = Number.NaN;
   }
 
   /** Friction torques at the joint (N·m): the drive's joint- and motor-side curves, or the URDF's. @realtime */
-  private frictionTorques(q: Float64Array, v: Float64Array): void {
+  private frictionTorques(q: Float64Array, v: Float64Array, commanded: boolean): void {
     const drive = this.drive;
-    if (drive === undefined) {
-      jointFriction(this.model, q, v, this.friction);
+    if (drive === undefined || !commanded) {
+      const model = this.model, eps = this.frictionVelocity;
+      for (let k = 0; k < this.nq; k++) {
+        const ratio = v[k] / eps;
+        this.friction[k] = model.damping[k] * v[k] + model.friction[k] * (ratio > 1 ? 1 : ratio < -1 ? -1 : ratio);
+      }
       return;
     }
     for (let k = 0; k < this.nq; k++) {
