@@ -30,7 +30,8 @@ export async function buildProgram(only?: string): Promise<Command> {
   return program;
 }
 
-async function main(): Promise<void> {
+/** Parses process.argv and runs the command; exits non-zero with a one-line message on error. */
+export async function main(): Promise<void> {
   const first = process.argv[2];
   const program = await buildProgram(first !== undefined && /^[a-z][a-z-]*$/.test(first) ? first : undefined);
   try {
