@@ -1,9 +1,10 @@
 // control/tick-7dof: full pipeline tick for the Panda (estimate, trajectory reference, computed
-// torque, limiter, safety, port write). loop/jitter-1khz: lateness of a real 1 kHz loop.
+// torque, limiter, safety, port write); control/tick-7dof-kalman: the same with the Kalman
+// estimator, momentum observer and collision reaction. loop/jitter-1khz: lateness of a real 1 kHz loop.
 import { bench, timeCalls } from './harness.ts';
 import { loadRobot } from '../cli/load-robot.ts';
 import { createRobotPorts } from '../robot/ports.ts';
-import { ControlLoop, ControlPipeline, ComputedTorqueController, JointTrajectoryController, atomicsWait } from '../control/index.ts';
+import { CollisionReaction, ControlLoop, ControlPipeline, ComputedTorqueController, JointTrajectoryController, KalmanEstimator, atomicsWait } from '../control/index.ts';
 
 bench('control/tick-7dof', (options) => {
   const model = loadRobot('panda').model;
@@ -22,6 +23,33 @@ bench('control/tick-7dof', (options) => {
     ports.state.sequence++;
     loop.step();
   }, { ...options, batch: 100 }, { controller: 'computed-torque', reference: 'joint-trajectory' })].map((r) => ({ ...r, state: pipeline.safety.state }));
+});
+
+bench('control/tick-7dof-kalman', (options) => {
+  const model = loadRobot('panda').model;
+  const ports = createRobotPorts(model.jointNames);
+  const home = [0, -0.3, 0, -2.2, 0, 2.0, 0.8];
+  ports.state.position.set(home);
+  ports.state.velocity.fill(0);
+  ports.state.effort.fill(Number.NaN); // no measured torque: the observer uses the effort command
+  const estimator = new KalmanEstimator(model, { collision: { threshold: 1e9 } });
+  const collision = new CollisionReaction(model, estimator.observer!, { policy: 'stop' });
+  const jtc = new JointTrajectoryController({ jointNames: model.jointNames });
+  const pipeline = new ControlPipeline({ model, ports, controller: new ComputedTorqueController(model, { kp: 400 }), reference: jtc, estimator, collision, safety: { stateTimeout: 1e9 } });
+  const clock = new Float64Array(1);
+  ports.state.sequence++;
+  ports.state.stamp = 0.001;
+  pipeline.tick(0, 0.001);
+  jtc.setTrajectory({ jointNames: model.jointNames, points: Array.from({ length: 100 }, (_, i) => ({ positions: home.map((q) => q + 0.1 * Math.sin(i)), timeFromStart: 10 * (i + 1) })) });
+  const loop = new ControlLoop((time) => pipeline.update(time), { rate: 1000 });
+  loop.step(0.001);
+  clock[0] = 0.002;
+  return [timeCalls('control/tick-7dof-kalman', () => {
+    clock[0] += 0.001;
+    ports.state.stamp = clock[0];
+    ports.state.sequence++;
+    loop.step();
+  }, { ...options, batch: 100 }, { controller: 'computed-torque', reference: 'joint-trajectory', estimator: 'kalman+momentum-observer' })].map((r) => ({ ...r, state: pipeline.safety.state }));
 });
 
 bench('loop/jitter-1khz', async (options) => {
