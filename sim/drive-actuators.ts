@@ -8,7 +8,7 @@
 // rate, and the electrical energy drawn (cumulative, per joint).
 import type { RobotModel } from '../robot/model.ts';
 import {
-  createDriveCommand, createDriveOutput, createDriveState, DriveMode, driveStep, maxStableStep, resetDriveState, simulationArmatureOf,
+  createDriveCommand, createDriveOutput, createDriveState, DriveMode, driveStepStaged, maxStableStep, resetDriveState, simulationArmatureOf,
   type DriveSet, type DriveState,
 } from '../robot/drive/index.ts';
 import { ActuatorMode, createActuatorCommand, type Actuators } from './actuators.ts';
@@ -72,13 +72,23 @@ export function createDriveActuators(model: RobotModel, set: DriveSet): DriveAct
           case ActuatorMode.voltage: driveCommand.mode = DriveMode.voltage; break;
           default: driveCommand.mode = DriveMode.current; // off: no current commanded, the motor coasts
         }
-        const off = command.mode[k] === ActuatorMode.off;
+        // Plain stores, no `off ? 0 : x`: a phi of a small integer and a double can make V8 box it.
         driveCommand.position = command.position[k];
-        driveCommand.velocity = off ? 0 : command.velocity[k];
-        driveCommand.effort = off ? 0 : command.effort[k];
-        driveCommand.current = off ? 0 : command.current[k];
-        driveCommand.voltage = off ? 0 : command.voltage[k];
-        driveStep(set, state, k, driveCommand, q[k], v[k], dt, out);
+        driveCommand.velocity = command.velocity[k];
+        driveCommand.effort = command.effort[k];
+        driveCommand.current = command.current[k];
+        driveCommand.voltage = command.voltage[k];
+        if (command.mode[k] === ActuatorMode.off) {
+          driveCommand.velocity = -0;
+          driveCommand.effort = -0;
+          driveCommand.current = -0;
+          driveCommand.voltage = -0;
+        }
+        // Staged through the state: doubles passed to the (non-inlined) step would be boxed.
+        state.jointPosition[k] = q[k];
+        state.jointVelocity[k] = v[k];
+        state.subStep[k] = dt;
+        driveStepStaged(set, state, k, driveCommand, out);
         tau[k] = out.tau;
         frictionTorque[k] = out.tauFriction;
         electricalEnergy[k] += out.electricalEnergy;

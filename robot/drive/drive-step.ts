@@ -112,6 +112,16 @@ export function driveStep(set: DriveSet, state: DriveState, joint: number, comma
   advance(set, state, joint, command, out);
 }
 
+/**
+ * driveStep with its inputs already staged in state.jointPosition[joint], state.jointVelocity[joint]
+ * and state.subStep[joint] (= dt): for a caller that would otherwise pass computed doubles to a
+ * non-inlined call (V8 boxes them: a heap allocation per call). state.subStep[joint] is replaced by
+ * the sub-step length. @realtime
+ */
+export function driveStepStaged(set: DriveSet, state: DriveState, joint: number, command: DriveCommand, out: DriveOutput): void {
+  advance(set, state, joint, command, out);
+}
+
 /** Loads `load` and steps drive + load; separate so that the caller's doubles are never passed to a non-inlined call. */
 function advanceWithLoad(set: DriveSet, state: DriveState, joint: number, command: DriveCommand, load: DriveLoad, out: DriveOutput): void {
   const dt = state.subStep[joint];
