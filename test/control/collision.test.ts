@@ -12,13 +12,17 @@ import { CollisionReaction, collisionDiagnosticStatus, type CollisionPolicy } fr
 import { jointLimitsFromModel } from '../../control/limiter.ts';
 import { AbaPlant, PANDA_HOME, panda } from './plant.ts';
 import { allocatedBytes } from '../robot/helpers.ts';
+import { readFileSync } from 'node:fs';
+import { loadRobot } from '../../cli/load-robot.ts';
+import { parseDriveFile } from '../../robot/drive/drive-file.ts';
+import type { DriveSet } from '../../robot/drive/drive-set.ts';
 
 const model = panda();
 
-function setup(policy: CollisionPolicy) {
+function setup(policy: CollisionPolicy, drive?: DriveSet) {
   const plant = new AbaPlant(model, PANDA_HOME);
   plant.dt = 0.001;
-  const estimator = new KalmanEstimator(model, { collision: {} });
+  const estimator = new KalmanEstimator(model, { collision: {}, ...(drive ? { drive } : {}) });
   const collision = new CollisionReaction(model, estimator.observer!, { policy, period: 0.001 });
   const limits = jointLimitsFromModel(model);
   const otg = new OtgSetpointReference(limits, { period: 0.001 });
@@ -155,6 +159,18 @@ describe('collision detection in the control pipeline', () => {
     const bytes = allocatedBytes(step, 100_000);
     expect(pipeline.safety.state).toBe('active');
     expect(pipeline.activeReference).toBe(slow);
+    expect(estimator.observer!.residual.some((r) => r !== 0)).toBe(true);
+    expect(bytes / 100_000).toBeLessThan(1);
+  });
+
+  it('with a drive file (drive friction in the observer) 1e5 ticks also allocate < 1 B per tick', () => {
+    const drive = parseDriveFile(readFileSync(loadRobot('panda').driveFile!, 'utf8'), model);
+    const { estimator, pipeline, step } = setup('stop', drive);
+    const slow = new OtgSetpointReference(jointLimitsFromModel(model), { limitScale: 0.001 });
+    slow.setPositions(farTarget(1));
+    pipeline.setReference(slow);
+    const bytes = allocatedBytes(step, 100_000);
+    expect(pipeline.safety.state === 'active' || pipeline.safety.state === 'holding').toBe(true);
     expect(estimator.observer!.residual.some((r) => r !== 0)).toBe(true);
     expect(bytes / 100_000).toBeLessThan(1);
   });
