@@ -8,8 +8,8 @@
 // rate, and the electrical energy drawn (cumulative, per joint).
 import type { RobotModel } from '../robot/model.ts';
 import {
-  createDriveCommand, createDriveOutput, createDriveState, DriveMode, driveStepStaged, maxStableStep, resetDriveState, simulationArmatureOf,
-  type DriveSet, type DriveState,
+  createDriveCommand, createDriveOutput, createDriveState, DriveMode, driveStepAveragedStaged, driveStepStaged, maxStableStep, resetDriveState, simulationArmatureOf,
+  type DriveFidelity, type DriveSet, type DriveState,
 } from '../robot/drive/index.ts';
 import { ActuatorMode, createActuatorCommand, type Actuators } from './actuators.ts';
 
@@ -22,6 +22,14 @@ export interface DriveActuators extends Actuators {
   readonly electricalEnergy: Float64Array;
   /** Joint-side friction inside the drive torque over the last step (N·m), per joint. */
   readonly frictionTorque: Float64Array;
+  /** The drive model stepped: 'switching' (current loop at its rate) or 'averaged' (its closed-loop response). */
+  readonly fidelity: DriveFidelity;
+}
+
+/** Options for createDriveActuators. */
+export interface DriveActuatorOptions {
+  /** Drive model; default 'switching' (the reference; 'averaged' is ~4x cheaper, see robot/drive/drive-averaged.ts). */
+  fidelity?: DriveFidelity;
 }
 
 /** A copy of `set` with every joint's drive rigid (rotor slaved to the joint, armature in the dynamics): no stiff sub-stepping. */
@@ -30,7 +38,10 @@ export function rigidDriveSet(set: DriveSet): DriveSet {
 }
 
 /** Makes drive actuators for `model` from `set` (built for the same model: same joints in q order). */
-export function createDriveActuators(model: RobotModel, set: DriveSet): DriveActuators {
+export function createDriveActuators(model: RobotModel, set: DriveSet, options: DriveActuatorOptions = {}): DriveActuators {
+  const fidelity = options.fidelity ?? 'switching';
+  if (fidelity !== 'switching' && fidelity !== 'averaged') throw new Error(`fidelity = ${JSON.stringify(fidelity)}: expected "switching" or "averaged"`);
+  const averaged = fidelity === 'averaged';
   const nv = model.nv;
   if (set.nq !== nv) throw new Error(`drive set has ${set.nq} joints, the model "${model.name}" has ${nv}`);
   for (let k = 0; k < nv; k++) {
@@ -62,6 +73,7 @@ export function createDriveActuators(model: RobotModel, set: DriveSet): DriveAct
     faultHeat,
     electricalEnergy,
     frictionTorque,
+    fidelity,
     update(q, v, dt, tau) {
       for (let k = 0; k < nv; k++) {
         switch (command.mode[k]) {
@@ -88,7 +100,8 @@ export function createDriveActuators(model: RobotModel, set: DriveSet): DriveAct
         state.jointPosition[k] = q[k];
         state.jointVelocity[k] = v[k];
         state.subStep[k] = dt;
-        driveStepStaged(set, state, k, driveCommand, out);
+        if (averaged) driveStepAveragedStaged(set, state, k, driveCommand, out);
+        else driveStepStaged(set, state, k, driveCommand, out);
         tau[k] = out.tau;
         frictionTorque[k] = out.tauFriction;
         electricalEnergy[k] += out.electricalEnergy;

@@ -12,3 +12,4 @@ export * from './maps.ts';
 export * from './presets.ts';
 export * from './units.ts';
 export * from './drive-file.ts';
+export * from './drive-averaged.ts';

@@ -1,0 +1,211 @@
+// The 'averaged' drive fidelity: the same drive as driveStep ('switching', the reference) with the
+// current loop replaced by its closed-loop response, so the step runs at the velocity/position-loop
+// rate (4 kHz: 4 sub-steps per 1 ms) instead of the current-loop rate (20 kHz: 20 sub-steps).
+//
+// What is kept: the velocity and position loops (same gains, filter, anti-windup, encoder
+// quantization, feedforward) at their own rate; current and thermal derating limits; the bus
+// voltage bound (the current target is clamped to what (±V_bus − Ke·ω)/R(T) allows, back-EMF
+// included); R(T), copper loss and the thermal model; the reducer (efficiency, friction on both
+// sides, kinematic error; a compliant mesh is still integrated at the current-loop rate).
+// What is left out: the current PI's own dynamics (overshoot, integrator wind-up, the discrete
+// 20 kHz sampling), the current ripple inside a velocity period, the back-EMF feedforward error,
+// and the voltage limit's transient (only its steady-state current bound is respected).
+//
+// The current follows i' = (i_target − i)·ωc, ωc = currentKp/L (the bandwidth of a PI tuned by
+// pole-zero cancellation, as buildDriveSet derives it), discretised exactly over the period H:
+// i(H) = i_t + (i0 − i_t)·e^(−ωc·H), mean ī = i_t + (i0 − i_t)·(1 − e^(−ωc·H))/(ωc·H).
+// Ports as driveStep: in DriveCommand, joint q and v held over the step; out DriveOutput.
+import { DriveMode, type DriveCommand, type DriveOutput, type DriveSet, type DriveState } from './drive-set.ts';
+import { compliantPhase, frictionPhase, kinematicErrorPhase, rigidPhase } from './drive-kernel.ts';
+import { jointEncoderPosition, motorEncoderAngle } from './encoder.ts';
+import { currentLimit } from './servo-motor.ts';
+
+/** Which drive model a simulator steps: 'switching' (current loop at its rate, the reference) or 'averaged' (its closed-loop response). */
+export type DriveFidelity = 'switching' | 'averaged';
+
+function clamp(x: number, limit: number): number {
+  return x > limit ? limit : x < -limit ? -limit : x;
+}
+
+/** Velocity/position loops over one period H = state.subStep[joint]: the current target -> state.currentReference. @realtime */
+function averagedFirmware(set: DriveSet, state: DriveState, joint: number, command: DriveCommand): void {
+  const H = state.subStep[joint];
+  const mode = command.mode;
+  const N = set.ratio[joint];
+  const Kt = set.torqueConstant[joint];
+  const limit = currentLimit(set, joint, state.temperature[joint]);
+  const divider = set.velocityDivider[joint];
+  state.tick[joint] += divider;
+  const encoder = motorEncoderAngle(set, joint, state.motorAngle[joint]);
+  const raw = (encoder - state.lastEncoderAngle[joint]) / H;
+  state.lastEncoderAngle[joint] = encoder;
+  state.filteredVelocity[joint] += set.velocityFilterAlpha[joint] * (raw - state.filteredVelocity[joint]);
+  if (mode === DriveMode.position || mode === DriveMode.velocity) {
+    let positionPhase = state.positionPhase[joint] + divider;
+    const positionTick = positionPhase >= set.positionDivider[joint];
+    if (positionTick) positionPhase = 0;
+    state.positionPhase[joint] = positionPhase;
+    if (mode === DriveMode.position && positionTick) {
+      const measured = set.positionFeedback[joint] === 1
+        ? jointEncoderPosition(set, joint, state.jointPosition[joint])
+        : (encoder - set.offset[joint]) / N;
+      state.velocityReference[joint] = N * (set.positionKp[joint] * (command.position - measured) + command.velocity);
+    } else if (mode === DriveMode.velocity) {
+      state.velocityReference[joint] = N * command.velocity;
+    }
+    const error = state.velocityReference[joint] - state.filteredVelocity[joint];
+    const feedforward = command.effort / (Kt * N);
+    const integral = state.velocityIntegral[joint];
+    const unsaturated = set.velocityKp[joint] * error + integral + feedforward;
+    const saturated = clamp(unsaturated, limit);
+    if (saturated === unsaturated || error * unsaturated < 0) {
+      state.velocityIntegral[joint] = clamp(integral + set.velocityKi[joint] * error * H, limit);
+    }
+    state.currentReference[joint] = saturated;
+  } else if (mode === DriveMode.torque) {
+    state.currentReference[joint] = clamp(command.effort / (Kt * N), limit);
+  } else if (mode === DriveMode.current) {
+    state.currentReference[joint] = clamp(command.current, limit);
+  }
+}
+
+/**
+ * Winding over H = state.subStep[joint]: current as the closed current loop's first-order response
+ * (voltage mode: the winding's own L/R response), bounded by the bus; mean current, voltage,
+ * temperature and energies (V·ī·H = R·ī²·H + Δ(½L·i²) + Ke·ω·ī·H exactly). @realtime
+ */
+function averagedElectrical(set: DriveSet, state: DriveState, joint: number, command: DriveCommand, out: DriveOutput): void {
+  const H = state.subStep[joint];
+  const omega = state.motorVelocity[joint];
+  const temperature = state.temperature[joint];
+  const R = set.resistance[joint] * (1 + set.temperatureCoefficient[joint] * (temperature - set.referenceTemperature[joint]));
+  const L = set.inductance[joint];
+  const Ke = set.backEmfConstant[joint];
+  const bus = set.busVoltage[joint];
+  const emf = Ke * omega;
+  let target: number;
+  let rate: number;
+  if (command.mode === DriveMode.voltage) {
+    target = (clamp(command.voltage, bus) - emf) / R;
+    rate = R / L;
+  } else {
+    target = state.currentReference[joint];
+    const highest = (bus - emf) / R;
+    const lowest = (-bus - emf) / R;
+    if (target > highest) target = highest;
+    if (target < lowest) target = lowest;
+    rate = set.currentKp[joint] / L;
+  }
+  const previous = state.current[joint];
+  let current = target;
+  let mean = target;
+  if (L > 0 && rate * H < 700) {
+    const decay = Math.exp(-rate * H);
+    current = target + (previous - target) * decay;
+    mean = target + ((previous - target) * (1 - decay)) / (rate * H);
+  }
+  state.current[joint] = current;
+  state.meanCurrent[joint] = mean;
+  const copper = R * mean * mean;
+  const magnetic = 0.5 * L * (current * current - previous * previous);
+  const electrical = copper * H + magnetic + emf * mean * H;
+  state.voltage[joint] = clamp(electrical / (mean === 0 ? 1 : mean * H), bus);
+  out.electricalEnergy += electrical;
+  out.copperLoss += copper * H;
+  const C = set.thermalCapacity[joint];
+  if (C !== 0) {
+    const conductance = 1 / set.thermalResistance[joint];
+    state.temperature[joint] = (C * temperature + H * (copper + set.ambientTemperature[joint] * conductance)) / (C + H * conductance);
+  }
+}
+
+/** Joint-side friction over state.subStep, and the torque delivered to the joint; mesh torque already in state.meshTorque. @realtime */
+function jointSide(set: DriveSet, state: DriveState, joint: number, weight: number, out: DriveOutput): void {
+  const f = set.jointFriction;
+  const bristle = state.jointBristle[joint];
+  frictionPhase(f, joint, state.jointBristle, state.jointVelocity, state.subStep, state.jointFrictionTorque);
+  const friction = state.jointFrictionTorque[joint];
+  const after = state.jointBristle[joint];
+  const v = state.jointVelocity[joint];
+  const h = state.subStep[joint];
+  out.jointFrictionLoss += friction * v * h - 0.5 * (after * after - bristle * bristle) * f.sigma0[joint];
+  const tau = state.meshTorque[joint] - friction;
+  out.tau += tau * weight;
+  out.tauFriction += friction * weight;
+  out.mechanicalEnergy += tau * v * h;
+  state.torque[joint] = tau;
+}
+
+/** One velocity-loop period with the inputs in state (jointPosition, jointVelocity, subStep = H). @realtime */
+function averagedPeriod(set: DriveSet, state: DriveState, joint: number, command: DriveCommand, out: DriveOutput): void {
+  averagedFirmware(set, state, joint, command);
+  averagedElectrical(set, state, joint, command, out);
+  if (set.rigid[joint] === 1) {
+    kinematicErrorPhase(set, state, joint);
+    const N = set.ratio[joint];
+    state.motorVelocity[joint] = N * state.jointVelocity[joint];
+    state.motorAngle[joint] = N * (state.jointPosition[joint] + state.kinematicError[joint]) + set.offset[joint];
+    rigidPhase(set, state, joint, out);
+    jointSide(set, state, joint, 1, out);
+    return;
+  }
+  // A compliant mesh is stiff: its rotor and spring keep the current-loop step, with the period's mean current.
+  const H = state.subStep[joint];
+  const n = set.velocityDivider[joint];
+  const h = H / n;
+  const q0 = state.jointPosition[joint];
+  const v = state.jointVelocity[joint];
+  state.subStep[joint] = h;
+  for (let k = 0; k < n; k++) {
+    state.jointPosition[joint] = q0 + v * k * h;
+    kinematicErrorPhase(set, state, joint);
+    compliantPhase(set, state, joint, out);
+    jointSide(set, state, joint, 1 / n, out);
+  }
+  state.jointPosition[joint] = q0;
+  state.subStep[joint] = H;
+}
+
+/**
+ * driveStep's 'averaged' counterpart with its inputs staged in state.jointPosition[joint],
+ * state.jointVelocity[joint] and state.subStep[joint] (= dt): n = round(dt·velocityRate) ≥ 1
+ * periods. Writes `out` as driveStep does. @realtime
+ */
+export function driveStepAveragedStaged(set: DriveSet, state: DriveState, joint: number, command: DriveCommand, out: DriveOutput): void {
+  const dt = state.subStep[joint];
+  const perTick = set.velocityDivider[joint] / set.currentRate[joint];
+  const n = Math.max(1, Math.round(dt / perTick));
+  const H = dt / n;
+  state.subStep[joint] = H;
+  const q0 = state.jointPosition[joint];
+  const v = state.jointVelocity[joint];
+  out.tau = 0;
+  out.tauFriction = 0;
+  out.electricalEnergy = 0;
+  out.mechanicalEnergy = 0;
+  out.copperLoss = 0;
+  out.motorFrictionLoss = 0;
+  out.jointFrictionLoss = 0;
+  out.gearLoss = 0;
+  out.meshLoss = 0;
+  for (let k = 0; k < n; k++) {
+    state.jointPosition[joint] = q0 + v * k * H;
+    averagedPeriod(set, state, joint, command, out);
+  }
+  state.jointPosition[joint] = q0;
+  out.tau /= n;
+  out.tauFriction /= n;
+  out.current = state.current[joint];
+  out.voltage = state.voltage[joint];
+  out.temperature = state.temperature[joint];
+  out.motorAngle = state.motorAngle[joint];
+  out.motorVelocity = state.motorVelocity[joint];
+}
+
+/** Advances joint `joint`'s drive by dt like driveStep, with the 'averaged' fidelity (see the file header). @realtime */
+export function driveStepAveraged(set: DriveSet, state: DriveState, joint: number, command: DriveCommand, q: number, v: number, dt: number, out: DriveOutput): void {
+  state.jointPosition[joint] = q;
+  state.jointVelocity[joint] = v;
+  state.subStep[joint] = dt;
+  driveStepAveragedStaged(set, state, joint, command, out);
+}
