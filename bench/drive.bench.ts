@@ -2,10 +2,12 @@
 // reducer, compliant, position mode, all losses on). `drive/step` is one current-loop period
 // (50 µs, the unit the 100 ns target is about); `drive/step-1ms` a 1 ms physics step (20
 // sub-steps); `drive/step-rigid` one period of a rigid drive (base joint, planetary).
+// `drive/step-averaged*`: the 'averaged' fidelity (current loop as its closed-loop response): one
+// velocity-loop period (250 µs), a 1 ms step, and a 1 ms step of the rigid base drive.
 import { readFileSync } from 'node:fs';
 import { bench, timeCalls, type BenchResult } from './harness.ts';
 import { buildModel } from '../robot/model.ts';
-import { createDriveCommand, createDriveOutput, createDriveState, driveStep, DriveMode, parseDriveFile, resetDriveState } from '../robot/drive/index.ts';
+import { createDriveCommand, createDriveOutput, createDriveState, driveStep, driveStepAveraged, DriveMode, parseDriveFile, resetDriveState } from '../robot/drive/index.ts';
 
 bench('drive', (options) => {
   const robots = new URL('../robot/robots/', import.meta.url);
@@ -38,5 +40,15 @@ bench('drive', (options) => {
     command.position = (i & 0xffff) * 3e-6;
     driveStep(rigidSet, rigidState, 0, command, 0, 0.01, 5e-5, out);
   }, { ...options, batch: 200 }, { dt_s: 5e-5, subSteps: 1, rigid: true }));
+  const runAveraged = (name: string, driveSet: typeof set, driveState: typeof state, joint: number, dt: number) => {
+    resetDriveState(driveSet, driveState, new Float64Array(set.nq));
+    results.push(timeCalls(name, (i) => {
+      command.position = (i & 0xffff) * 3e-6;
+      driveStepAveraged(driveSet, driveState, joint, command, 0, 0.01, dt, out);
+    }, { ...options, batch: 50 }, { dt_s: dt, periods: Math.round((dt * driveSet.currentRate[joint]) / driveSet.velocityDivider[joint]), fidelity: 'averaged' }));
+  };
+  runAveraged('drive/step-averaged', rigidSet, rigidState, 0, set.velocityDivider[0] / set.currentRate[0]);
+  runAveraged('drive/step-averaged-1ms', rigidSet, rigidState, 0, 1e-3);
+  runAveraged('drive/step-averaged-compliant-1ms', set, state, 4, 1e-3);
   return results;
 });
