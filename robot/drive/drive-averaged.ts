@@ -120,7 +120,7 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
 }
 
 /** Joint-side friction over state.subStep, and the torque delivered to the joint; mesh torque already in state.meshTorque. @realtime */
-function jointSide(set: DriveSet, state: DriveState, joint: number, weight: number, out: DriveOutput): void {
+function jointSide(set: DriveSet, state: DriveState, joint: number, out: DriveOutput): void {
   const f = set.jointFriction;
   const bristle = state.jointBristle[joint];
   frictionPhase(f, joint, state.jointBristle, state.jointVelocity, state.subStep, state.jointFrictionTorque);
@@ -130,8 +130,8 @@ function jointSide(set: DriveSet, state: DriveState, joint: number, weight: numb
   const h = state.subStep[joint];
   out.jointFrictionLoss += friction * v * h - 0.5 * (after * after - bristle * bristle) * f.sigma0[joint];
   const tau = state.meshTorque[joint] - friction;
-  out.tau += tau * weight;
-  out.tauFriction += friction * weight;
+  out.tau += tau;
+  out.tauFriction += friction;
   out.mechanicalEnergy += tau * v * h;
   state.torque[joint] = tau;
 }
@@ -146,7 +146,7 @@ function averagedPeriod(set: DriveSet, state: DriveState, joint: number, command
     state.motorVelocity[joint] = N * state.jointVelocity[joint];
     state.motorAngle[joint] = N * (state.jointPosition[joint] + state.kinematicError[joint]) + set.offset[joint];
     rigidPhase(set, state, joint, out);
-    jointSide(set, state, joint, 1, out);
+    jointSide(set, state, joint, out);
     return;
   }
   // A compliant mesh is stiff: its rotor and spring keep the current-loop step, with the period's mean current.
@@ -160,7 +160,7 @@ function averagedPeriod(set: DriveSet, state: DriveState, joint: number, command
     state.jointPosition[joint] = q0 + v * k * h;
     kinematicErrorPhase(set, state, joint);
     compliantPhase(set, state, joint, out);
-    jointSide(set, state, joint, 1 / n, out);
+    jointSide(set, state, joint, out);
   }
   state.jointPosition[joint] = q0;
   state.subStep[joint] = H;
@@ -193,8 +193,10 @@ export function driveStepAveragedStaged(set: DriveSet, state: DriveState, joint:
     averagedPeriod(set, state, joint, command, out);
   }
   state.jointPosition[joint] = q0;
-  out.tau /= n;
-  out.tauFriction /= n;
+  // Sums over every joint-side sub-step: one per period (rigid) or velocityDivider per period (compliant).
+  const count = set.rigid[joint] === 1 ? n : n * set.velocityDivider[joint];
+  out.tau /= count;
+  out.tauFriction /= count;
   out.current = state.current[joint];
   out.voltage = state.voltage[joint];
   out.temperature = state.temperature[joint];

@@ -9,7 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../../robot/model.ts';
-import { createDriveCommand, createDriveOutput, createDriveState, driveStep, DriveMode, parseDriveFile, resetDriveState, stepDriveWithLoad, type DriveLoad } from '../../../robot/drive/index.ts';
+import { createDriveCommand, createDriveOutput, createDriveState, driveStep, driveStepAveraged, DriveMode, parseDriveFile, resetDriveState, stepDriveWithLoad, type DriveLoad } from '../../../robot/drive/index.ts';
 import { robotFile } from './fixtures.ts';
 
 setFlagsFromString('--expose-gc');
@@ -87,6 +87,19 @@ describe('drive step allocation', () => {
     }, CALLS, DRIVE);
     expect(result.perCall).toBeLessThan(0.5);
     expect(result.growth).toBeLessThan(1 << 20);
+  });
+
+  // Known residue: measured ~1.0 B a call (sampled) in robot/drive/drive-averaged.ts; it.fails keeps the strict check running.
+  it.fails("driveStepAveraged (1 ms, rigid and compliant, position mode) allocates nothing", async () => {
+    command.mode = DriveMode.position;
+    const result = await allocations((i) => {
+      command.position = 0.1 * Math.sin(i * 1e-3);
+      if (i % 2 === 0) driveStepAveraged(set, state, 4, command, 0.01, 0.1, 1e-3, out);
+      else driveStepAveraged(rigidSet, rigidState, 1, command, 0.02, -0.1, 1e-3, out);
+    }, CALLS, DRIVE);
+    expect(result.perCall).toBeLessThan(0.5);
+    expect(result.growth).toBeLessThan(1 << 20);
+    expect(Number.isFinite(out.tau)).toBe(true);
   });
 
   it('the same measurement catches a step that allocates 64 bytes a call (control)', async () => {
