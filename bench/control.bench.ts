@@ -2,7 +2,7 @@
 // torque, limiter, safety, port write); control/tick-7dof-kalman: the same with the Kalman
 // estimator, momentum observer and collision reaction. loop/jitter-1khz: lateness of a real 1 kHz loop.
 import { bench, timeCalls } from './harness.ts';
-import { loadRobot } from '../cli/load-robot.ts';
+import { loadRobot } from '../sim/load-robot.ts';
 import { createRobotPorts } from '../robot/ports.ts';
 import { CollisionReaction, ControlLoop, ControlPipeline, ComputedTorqueController, JointTrajectoryController, KalmanEstimator, atomicsWait } from '../control/index.ts';
 

@@ -2,7 +2,7 @@
 // composition behind `embodied run`, exported so `embodied start` can run it in the same process.
 // The wire contract (topics, types, labels) is written down in control/WIRE.md.
 import { readFileSync } from 'node:fs';
-import { loadRobot } from './load-robot.ts';
+import { loadRobot } from '../sim/load-robot.ts';
 import { parseDriveFile } from '../robot/drive/drive-file.ts';
 import type { DriveSet } from '../robot/drive/drive-set.ts';
 import { createRobotPorts, type RobotPorts } from '../robot/ports.ts';

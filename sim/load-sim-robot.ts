@@ -3,7 +3,7 @@
 // dynamics): compliant reducers need physics sub-steps as short as their stiffness demands
 // (tens of kHz for a light wrist), so they are opt-in.
 import { readFileSync } from 'node:fs';
-import { loadRobot } from '../cli/load-robot.ts';
+import { loadRobot } from './load-robot.ts';
 import { parseDriveFile, type DriveSet } from '../robot/drive/index.ts';
 import { createDriveActuators, rigidDriveSet } from './drive-actuators.ts';
 import { SimRobot, type SimRobotOptions } from './sim-robot.ts';

@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { loadRobot } from '../load-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 import { withArmature, type RobotModel } from '../../robot/model.ts';
 import { createData, type RobotData } from '../../robot/data.ts';
 import { forwardKinematics, jacobian } from '../../robot/kinematics.ts';

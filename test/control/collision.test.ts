@@ -13,7 +13,7 @@ import { jointLimitsFromModel } from '../../control/limiter.ts';
 import { AbaPlant, PANDA_HOME, panda } from './plant.ts';
 import { allocatedBytes } from '../robot/helpers.ts';
 import { readFileSync } from 'node:fs';
-import { loadRobot } from '../../cli/load-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 import { parseDriveFile } from '../../robot/drive/drive-file.ts';
 import type { DriveSet } from '../../robot/drive/drive-set.ts';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RosbridgeServer } from '../../bridge/server.ts';
 import { startControlClient, ESTOP_TOPIC_REASON, type ControlClient } from '../../cli/control-client.ts';
-import { loadRobot } from '../../cli/load-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 import { GOAL_STATUS } from '../../bridge/bus.ts';
 
 const model = loadRobot('panda').model;

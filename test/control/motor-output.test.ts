@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadRobot } from '../../cli/load-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 import { parseDriveFile } from '../../robot/drive/drive-file.ts';
 import { currentForJointTorque, motorToJointPosition, motorToJointTorque, motorToJointVelocity } from '../../robot/drive/maps.ts';
 import { createControlContext } from '../../control/context.ts';

@@ -4,7 +4,7 @@ import { aba } from '../../robot/dynamics.ts';
 import { createData, type RobotData } from '../../robot/data.ts';
 import type { RobotModel } from '../../robot/model.ts';
 import { createRobotPorts, type RobotPorts } from '../../robot/ports.ts';
-import { loadRobot } from '../../cli/load-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 
 /** Panda model, loaded once per test file. */
 export function panda(): RobotModel {

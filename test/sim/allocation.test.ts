@@ -1,6 +1,6 @@
 // A physics step (dynamics, actuators, forces, sensors with noise and delay) allocates nothing.
 import { describe, expect, it } from 'vitest';
-import { loadRobot } from '../../cli/load-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 import { ActuatorMode } from '../../sim/actuators.ts';
 import { loadSimRobot } from '../../sim/load-sim-robot.ts';
 import { createPlant } from '../../sim/plant.ts';

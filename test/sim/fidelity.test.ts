@@ -1,7 +1,7 @@
 // Fidelity of the plant against closed forms: a pendulum's period, energy conservation without
 // losses, and ABA against solving the CRBA mass matrix.
 import { describe, expect, it } from 'vitest';
-import { loadRobot } from '../../cli/load-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 import { createData } from '../../robot/data.ts';
 import { aba, crba, rnea } from '../../robot/dynamics.ts';
 import { buildModel, withArmature } from '../../robot/model.ts';

@@ -1,7 +1,7 @@
 // Sensors: seeded determinism, noise statistics, bias, rate, delay, dropout and encoder
 // quantization; and the real-time pacer's factor.
 import { describe, expect, it } from 'vitest';
-import { loadRobot } from '../../cli/load-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 import { createPacer } from '../../sim/clock.ts';
 import { createPlant } from '../../sim/plant.ts';
 import { createRandom } from '../../sim/random.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadRobot } from '../../../cli/load-robot.ts';
+import { loadRobot } from '../../../sim/load-robot.ts';
 import { builtinRobotFiles } from '../../../robot/robots/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'embodied-load-robot-'));

@@ -1,4 +1,4 @@
-// Loads a robot for the command line: a built-in robot by name, or a URDF file by path (Node only).
+// Loads a robot in Node (simulator, command line): a built-in robot by name, or a URDF file by path.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
