@@ -1,7 +1,7 @@
 // Built-in robots: URDF files written from published facts, and their drive files (no Node API).
 //
 // The files are located with `new URL(..., import.meta.url)`, which works in Node (file: URLs) and in
-// a Vite-built page (asset URLs); reading them is the caller's job (cli/load-robot.ts in Node, fetch in
+// a Vite-built page (asset URLs); reading them is the caller's job (sim/load-robot.ts in Node, fetch in
 // the browser).
 
 /** Names of the built-in robots; `servo-arm` is the embedded default. */
