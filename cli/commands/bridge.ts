@@ -2,6 +2,7 @@
 // rosbridge v2 server without ROS (browser-to-browser teleop, tests). Ctrl-C closes it cleanly.
 import type { Command } from 'commander';
 import { RosbridgeServer } from '../../bridge/node.ts';
+import { parseChoice, parsePort, untilStopped } from '../options.ts';
 
 interface BridgeFlags {
   host: string;
@@ -22,21 +23,12 @@ export function register(program: Command): void {
     .option('--origin <origin...>', 'allowed browser Origins (default: any)')
     .option('--dialect <dialect>', 'ros1 or ros2: what rosapi reports', 'ros2')
     .action(async (flags: BridgeFlags) => {
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: "${flags.port}" is not a port number (0-65535)`);
-      if (flags.dialect !== 'ros1' && flags.dialect !== 'ros2') throw new Error(`--dialect: "${flags.dialect}" is not ros1 or ros2`);
-      const server = new RosbridgeServer({ host: flags.host, port, token: flags.token, allowedOrigins: flags.origin, dialect: flags.dialect });
+      const port = parsePort(flags.port, '--port');
+      const dialect = parseChoice(flags.dialect, '--dialect', ['ros1', 'ros2'] as const);
+      const server = new RosbridgeServer({ host: flags.host, port, token: flags.token, allowedOrigins: flags.origin, dialect });
       await server.start();
       process.stdout.write(`rosbridge server listening on ${server.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       await server.close();
       process.stdout.write('rosbridge server closed\n');
     });

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { COMMAND_INTERFACES, ESTIMATORS, startControlClient, type CommandInterface } from '../control-client.ts';
 import { COLLISION_POLICIES, WAIT_STRATEGIES, type CollisionPolicy } from '../../control/index.ts';
+import { parseNumber, untilStopped } from '../options.ts';
 
 interface RunFlags {
   url: string;
@@ -22,11 +23,7 @@ interface RunFlags {
   collisionThreshold?: string;
 }
 
-function positiveNumber(text: string, flag: string): number {
-  const x = Number(text);
-  if (!(Number.isFinite(x) && x > 0)) throw new Error(`${flag} = "${text}", expected a positive number`);
-  return x;
-}
+const positiveNumber = (text: string, flag: string) => parseNumber(text, flag, { positive: true });
 
 /** Validates the flags and starts the control client. */
 export async function runControl(flags: RunFlags) {
@@ -73,10 +70,7 @@ export function register(program: Command): void {
     .option('--overrun <policy>', 'skip or catch-up', 'skip')
     .action(async (flags: RunFlags) => {
       const running = await runControl(flags);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await untilStopped();
       await running.stop();
     });
 }

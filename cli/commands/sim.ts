@@ -3,6 +3,7 @@
 // rosbridge_server looks. Topics, services and the action are listed in sim/endpoint.ts.
 import type { Command } from 'commander';
 import { startSimServer } from '../../sim/server.ts';
+import { parseNumber, parsePort, untilStopped } from '../options.ts';
 
 interface SimFlags {
   robot: string;
@@ -15,13 +16,6 @@ interface SimFlags {
   seed: string;
 }
 
-function positiveNumber(text: string, flag: string, integer = false): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(`${flag} = "${text}": expected a ${integer ? 'non-negative integer' : 'non-negative number'}`);
-  }
-  return value;
-}
 
 /** Registers `embodied sim`. */
 export function register(program: Command): void {
@@ -37,25 +31,20 @@ export function register(program: Command): void {
     .option('--coupling <kind>', 'drive coupling: rigid, compliant (reducer stiffness, sub-stepped) or ideal (no drives)', 'rigid')
     .option('--seed <n>', 'sensor noise seed', '1')
     .action(async (flags: SimFlags) => {
-      const rate = positiveNumber(flags.rate, '--rate');
+      const rate = parseNumber(flags.rate, '--rate');
       if (rate === 0 || rate > 1000) throw new Error(`--rate = ${flags.rate}: expected 0 < rate <= 1000 Hz (the physics rate)`);
-      const realTimeFactor = positiveNumber(flags.realTimeFactor, '--real-time-factor');
-      if (realTimeFactor === 0) throw new Error('--real-time-factor must be > 0');
+      const realTimeFactor = parseNumber(flags.realTimeFactor, '--real-time-factor', { positive: true });
       const coupling = flags.coupling as 'rigid' | 'compliant' | 'ideal';
       const sim = await startSimServer({
-        robot: flags.robot, drive: flags.drive, host: flags.host, port: positiveNumber(flags.port, '--port', true),
-        stateRate: rate, realTimeFactor, coupling, sensors: { seed: positiveNumber(flags.seed, '--seed', true) },
+        robot: flags.robot, drive: flags.drive, host: flags.host, port: parsePort(flags.port, '--port'),
+        stateRate: rate, realTimeFactor, coupling, sensors: { seed: parseNumber(flags.seed, '--seed', { integer: true }) },
       });
       process.stderr.write(`embodied sim: ${sim.robotName} (${sim.sim.model.nv} joints, ${sim.sim.plant.actuators.kind} actuators) on ${sim.url}\n`);
       const report = setInterval(() => {
         const factor = sim.pacer?.measuredFactor ?? 0;
         process.stderr.write(`\rsim time ${sim.sim.time.toFixed(1)} s  real-time factor ${factor.toFixed(2)}  controller ${sim.sim.active}   `);
       }, 1000);
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilStopped();
       clearInterval(report);
       process.stderr.write('\nembodied sim: stopping\n');
       await sim.close();

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimServer, type SimServer } from '../../sim/server.ts';
 import { ensureWebBuilt, startWebServer, type WebServer } from '../web-server.ts';
+import { parsePort } from '../options.ts';
 
 interface StartFlags {
   robot: string;
@@ -18,12 +19,6 @@ interface StartFlags {
   rate: string;
   command: string;
   control: boolean;
-}
-
-function port(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${flag} = "${text}": expected a port number 0-65535 (0 picks a free one)`);
-  return value;
 }
 
 /** Starts `embodied run` as a child process against the simulator; resolves when it is running. */
@@ -55,8 +50,8 @@ export function register(program: Command): void {
     .option('--no-control', 'do not start the control loop (the page talks to the simulator alone)')
     .action(async (flags: StartFlags) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
-      const simPort = port(flags.simPort, '--sim-port');
-      const webPort = port(flags.webPort, '--web-port');
+      const simPort = parsePort(flags.simPort, '--sim-port');
+      const webPort = parsePort(flags.webPort, '--web-port');
       let sim: SimServer | undefined;
       let web: WebServer | undefined;
       let control: ChildProcess | undefined;

@@ -2,6 +2,7 @@
 // serves the web page against any rosbridge server (a real robot's or ours) until Ctrl-C.
 import type { Command } from 'commander';
 import { startWebServer } from '../web-server.ts';
+import { parseChoice, parsePort, untilStopped } from '../options.ts';
 
 /** Adds the `view` subcommand. */
 export function register(program: Command): void {
@@ -14,22 +15,14 @@ export function register(program: Command): void {
     .option('--robot <file>', 'URDF file to show (default: the /robot_description topic)')
     .option('--dialect <ros1|ros2>', 'ROS dialect of the server', 'ros2')
     .action(async (flags: { url: string; host: string; port: string; robot?: string; dialect: string }) => {
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port = "${flags.port}", expected an integer 0..65535`);
-      if (flags.dialect !== 'ros1' && flags.dialect !== 'ros2') throw new Error(`--dialect = "${flags.dialect}", expected ros1 or ros2`);
+      const port = parsePort(flags.port, '--port');
+      const dialect = parseChoice(flags.dialect, '--dialect', ['ros1', 'ros2'] as const);
       const server = await startWebServer({
-        host: flags.host, port, rosbridgeUrl: flags.url, robotFile: flags.robot, dialect: flags.dialect,
+        host: flags.host, port, rosbridgeUrl: flags.url, robotFile: flags.robot, dialect,
         log: (line) => process.stderr.write(`${line}\n`),
       });
       process.stdout.write(`embodied view: ${server.url} (rosbridge ${flags.url}); Ctrl-C stops\n`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          void server.close().then(resolve);
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
+      await server.close();
     });
 }

@@ -1,0 +1,35 @@
+// Command-line values checked once, with errors that name the flag, the value and what was expected.
+
+/** A TCP port 0..65535 (0 lets the system pick a free one). */
+export function parsePort(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`${flag} = "${text}": expected a port number 0-65535 (0 picks a free one)`);
+  return value;
+}
+
+/** A finite number, > 0 when `positive`, ≥ 0 otherwise; whole when `integer`. */
+export function parseNumber(text: string, flag: string, options: { positive?: boolean; integer?: boolean } = {}): number {
+  const value = Number(text);
+  const ok = text.trim() !== '' && Number.isFinite(value) && (options.positive ? value > 0 : value >= 0) && (!options.integer || Number.isInteger(value));
+  if (!ok) throw new Error(`${flag} = "${text}": expected a ${options.positive ? 'positive' : 'non-negative'} ${options.integer ? 'integer' : 'number'}`);
+  return value;
+}
+
+/** One of `choices`. */
+export function parseChoice<T extends string>(text: string, flag: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) throw new Error(`${flag} = "${text}": expected ${choices.join(', ')}`);
+  return text as T;
+}
+
+/** Resolves on the first SIGINT or SIGTERM (Ctrl-C, or a supervisor stopping the command). */
+export function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
