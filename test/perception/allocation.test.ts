@@ -10,12 +10,18 @@ describe('perception allocation', () => {
     const estimator = new JointStateEstimator(7, { quantum: (2 * Math.PI) / 2 ** 17 });
     const measured = new Float64Array(7);
     const stamp = new Float64Array(1);
-    const report = measureAllocation(() => {
+    const tick = () => {
       stamp[0] += 1e-3;
       measured[0] = Math.sin(stamp[0]);
       estimator.update(measured, stamp);
-    }, 100_000, 200_000);
-    expect(report.bytesPerCall).toBeLessThan(0.5);
+    };
+    // Warm up for wall time, not a call count: on a busy machine the optimizing compiler's
+    // background job can take longer than a fixed number of calls.
+    for (const end = Date.now() + 1500; Date.now() < end; ) for (let i = 0; i < 10_000; i++) tick();
+    const report = measureAllocation(tick, 100_000, 10_000);
+    // Under 2 B per call: one boxed double per call would be 16 B. On a busy machine the probe
+    // sometimes reads about 1 B per call (JIT and vitest worker noise) where a quiet run reads 0.
+    expect(report.bytesPerCall, JSON.stringify(report.rounds)).toBeLessThan(2);
   });
 
   it('the probe sees an update that allocates (a fresh array per call)', () => {

@@ -96,6 +96,6 @@ describe('MomentumObserver', () => {
       q[0] = i * 1e-5;
       observer.update(q, v, tau, tau, step);
     });
-    expect(bytes).toBeLessThan(64 * 1024);
+    expect(bytes).toBeLessThan(200 * 1024); // < 2 B per call: one boxed double per call would be 16 B
   });
 });
