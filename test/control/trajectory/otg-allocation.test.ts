@@ -39,11 +39,14 @@ describe('allocation', () => {
   const position = new Float64Array(WORKLOAD_DOFS);
   const velocity = new Float64Array(WORKLOAD_DOFS);
   const acceleration = new Float64Array(WORKLOAD_DOFS);
-  // calculate on a new problem, then sampling and update steps along it.
+  // calculate on a new problem, then sampling and update steps along it. Sampling goes through
+  // atSlot, the tick-path form: `at(t)` takes a double, which V8 boxes when it does not inline it.
+  const time = new Float64Array(1);
   const step = (i: number) => {
     loadWorkloadProblem(problems, i % 1000, input);
     generator.calculate(input, output);
-    output.trajectory.at((i % 97) * 0.013, position, velocity, acceleration);
+    time[0] = (i % 97) * 0.013;
+    output.trajectory.atSlot(time, position, velocity, acceleration);
     generator.update(input, output);
     output.passToInput(input);
     generator.update(input, output);
