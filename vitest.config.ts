@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (everything but the browser; two workers) and `e2e` (real Chromium against
-// running servers; one file at a time, as each starts a whole stack). `npm test` runs them one
-// after the other, so the browser suite never competes with the timing-sensitive loop tests for
-// the two cores of a CI machine.
+// Three projects, run one after the other by `npm test`: `unit` (two workers), `alloc` (the
+// zero-allocation probes, one file at a time: a heap probe reads noise when another worker
+// competes for the core) and `e2e` (real Chromium against running servers, one file at a time,
+// as each starts a whole stack).
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -11,7 +11,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'test/**/*allocation*.test.ts'] } },
+      { extends: true, test: { name: 'alloc', include: ['test/**/*allocation*.test.ts'], fileParallelism: false, maxWorkers: 1 } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, maxWorkers: 1 } },
     ],
   },
