@@ -1,9 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
 // Three projects, run one after the other by `npm test`: `unit` (two workers), `alloc` (the
-// zero-allocation probes, one file at a time: a heap probe reads noise when another worker
+// zero-allocation probes and the files that hold one, one file at a time: a heap probe reads
+// noise when another worker
 // competes for the core) and `e2e` (real Chromium against running servers, one file at a time,
 // as each starts a whole stack).
+const probeFiles = [
+  'test/**/*allocation*.test.ts',
+  'test/control/motor-output.test.ts',
+  'test/control/collision.test.ts',
+  'test/perception/momentum-observer.test.ts',
+  'test/perception/dual-encoder.test.ts',
+  'test/web/joint-state-store.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -11,8 +21,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', 'test/**/*allocation*.test.ts'] } },
-      { extends: true, test: { name: 'alloc', include: ['test/**/*allocation*.test.ts'], fileParallelism: false, maxWorkers: 1 } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/e2e/**', ...probeFiles] } },
+      { extends: true, test: { name: 'alloc', include: probeFiles, fileParallelism: false, maxWorkers: 1 } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, maxWorkers: 1 } },
     ],
   },
