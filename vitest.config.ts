@@ -2,9 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Three projects, run one after the other by `npm test`: `unit` (two workers), `alloc` (the
 // zero-allocation probes and the files that hold one, one file at a time: a heap probe reads
-// noise when another worker
-// competes for the core) and `e2e` (real Chromium against running servers, one file at a time,
-// as each starts a whole stack).
+// noise when another worker competes for the core) and `e2e` (real Chromium against running
+// servers, one file at a time, as each starts a whole stack).
 const probeFiles = [
   'test/**/*allocation*.test.ts',
   'test/control/motor-output.test.ts',
