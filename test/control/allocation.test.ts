@@ -17,7 +17,8 @@ import { AbaPlant, PANDA_HOME, panda } from './plant.ts';
 import { measureAllocation } from './allocation-probe.ts';
 
 const model = panda();
-const BOUND_BYTES_PER_TICK = 1;
+// Under 2 B a tick: one boxed double a tick is 16 B; a quiet run reads 0, a busy one up to ~2.
+const BOUND_BYTES_PER_TICK = 2;
 
 type ReferenceKind = 'trajectory' | 'jog-twist' | 'jog-joint' | 'setpoint' | 'otg';
 type ControllerKind = 'position' | 'cascade-velocity' | 'cascade-effort' | 'computed-torque' | 'impedance';
