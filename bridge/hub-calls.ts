@@ -19,11 +19,18 @@ export interface ActionRunner {
 interface ServiceEntry { type: string; owner: object; run: ServiceRunner }
 interface ActionEntry { type: string; owner: object; runner: ActionRunner }
 interface PendingCall { owner: object; reply: Reply; timer: ReturnType<typeof setTimeout> | undefined }
+/**
+ * The end of a goal: its GoalStatus and result values (or an error text). `reached` is false when
+ * the goal never reached an action server (unknown action, invalid goal): rosbridge_server then
+ * answers `result:false`, status unknown, instead of a result.
+ */
+export type GoalResultHandler = (status: number, values: unknown, reached: boolean) => void;
+
 interface Goal {
   action: string;
   owner: object;
   onFeedback: (values: unknown) => void;
-  onResult: (status: number, values: unknown) => void;
+  onResult: GoalResultHandler;
 }
 
 /** Services and actions of a hub. */
@@ -119,17 +126,17 @@ export class HubCalls {
   }
 
   /** Starts a goal; returns its hub id. Unknown actions and invalid goals end at once, aborted. */
-  sendGoal(name: string, type: string, goal: unknown, onFeedback: (values: unknown) => void, onResult: (status: number, values: unknown) => void): string {
+  sendGoal(name: string, type: string, goal: unknown, onFeedback: (values: unknown) => void, onResult: GoalResultHandler): string {
     const id = this.freshId(`send_action_goal:${name}`);
     const entry = this.actions.get(name);
     if (!entry) {
-      queueMicrotask(() => onResult(GOAL_STATUS.aborted, `Action ${name} does not exist`));
+      queueMicrotask(() => onResult(GOAL_STATUS.aborted, `Action ${name} does not exist`, false));
       return id;
     }
     const schema = actionSchema(entry.type);
     const error = schema ? validateAgainst(schema.goal, goal) : null;
     if (error) {
-      queueMicrotask(() => onResult(GOAL_STATUS.aborted, `send_action_goal ${name}: ${error}`));
+      queueMicrotask(() => onResult(GOAL_STATUS.aborted, `send_action_goal ${name}: ${error}`, false));
       return id;
     }
     this.goals.set(id, { action: name, owner: entry.owner, onFeedback, onResult });
@@ -164,12 +171,18 @@ export class HubCalls {
     return true;
   }
 
+  /** The action type `owner` serves goal `id` with, while the goal runs. */
+  goalType(id: string, owner: object): string | undefined {
+    const goal = this.goals.get(id);
+    return goal && goal.owner === owner ? this.actions.get(goal.action)?.type : undefined;
+  }
+
   /** The end of a goal, from its server. */
   goalResult(id: string, owner: object, status: number, values: unknown): boolean {
     const goal = this.goals.get(id);
     if (!goal || goal.owner !== owner) return false;
     this.goals.delete(id);
-    goal.onResult(status, values);
+    goal.onResult(status, values, true);
     return true;
   }
 

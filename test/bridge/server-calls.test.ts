@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Action, Param, Service, Topic, type Ros } from 'roslib';
 import type { RosbridgeServer } from '../../bridge/node.ts';
-import { connectRos, sleep, startServer } from './helpers.ts';
+import { connectRos, rawClient, sleep, startServer, waitFor } from './helpers.ts';
 
 let server: RosbridgeServer;
 const clients: Ros[] = [];
@@ -114,7 +114,60 @@ describe('actions (ROS 2 ops)', () => {
     const failure = await new Promise<string>((resolve) => {
       new Action({ ros: caller, name: '/missing', actionType: 'control_msgs/FollowJointTrajectory' }).sendGoal(goal as never, () => resolve('ok?'), undefined, (e) => resolve(String(e)));
     });
-    expect(failure).toMatch(/aborted.*\/missing does not exist/);
+    expect(failure).toMatch(/Action status unknown: Action \/missing does not exist/);
+  });
+
+  it('gives the sender of a goal that roslib setFailed aborted the status and a default Result, as rosbridge_server does', async () => {
+    const serverRos = await client();
+    const action = new Action({ ros: serverRos, name: '/failing', actionType: 'control_msgs/action/FollowJointTrajectory' });
+    action.advertise((_g, id) => setTimeout(() => action.setFailed(id), 5), () => {});
+    await sleep(30);
+    const caller = await client();
+    const failure = await new Promise<string>((resolve) => {
+      new Action({ ros: caller, name: '/failing', actionType: 'control_msgs/action/FollowJointTrajectory' })
+        .sendGoal(goal as never, () => resolve('succeeded?'), undefined, (e) => resolve(String(e)));
+    });
+    expect(failure).toBe('GoalError: Action was aborted: {"error_code":0,"error_string":""}');
+    // The frame itself: result true (the goal ran and ended), status 6, every Result field present.
+    const raw = await rawClient(server.url);
+    raw.send({ op: 'send_action_goal', id: 'g1', action: '/failing', action_type: 'control_msgs/FollowJointTrajectory', args: goal });
+    await waitFor(() => raw.frames.some((f) => f.op === 'action_result'), 2000, 'action_result');
+    raw.close();
+    expect(raw.frames.find((f) => f.op === 'action_result')).toEqual({
+      op: 'action_result', id: 'g1', action: '/failing', values: { error_code: 0, error_string: '' }, status: 6, result: true,
+    });
+  });
+
+  it('forwards the values and status an action server ends a goal with, the Result completed with defaults', async () => {
+    const provider = await rawClient(server.url);
+    provider.send({ op: 'advertise_action', action: '/stalls', type: 'control_msgs/FollowJointTrajectory' });
+    await sleep(30);
+    const caller = await client();
+    const sender = new Action({ ros: caller, name: '/stalls', actionType: 'control_msgs/FollowJointTrajectory' });
+    const outcomes: string[] = [];
+    const next = () => new Promise<void>((resolve) => {
+      sender.sendGoal(goal as never, (r) => (outcomes.push(`ok ${JSON.stringify(r)}`), resolve()), undefined, (e) => (outcomes.push(String(e)), resolve()));
+    });
+    const answer = async (reply: Record<string, unknown>) => {
+      const seen = provider.frames.filter((f) => f.op === 'send_action_goal').length;
+      const done = next();
+      await waitFor(() => provider.frames.filter((f) => f.op === 'send_action_goal').length > seen, 2000, 'goal at the provider');
+      const id = provider.frames.filter((f) => f.op === 'send_action_goal')[seen].id;
+      provider.send({ op: 'action_result', id, action: '/stalls', ...reply });
+      await done;
+    };
+    await answer({ values: { error_code: -5, error_string: 'stalled' }, status: 6, result: true });
+    await answer({ values: { error_string: 'partial' }, status: 4, result: true });
+    await answer({ status: 6, result: false });
+    await answer({ values: { error_code: 'bad' }, status: 4, result: true });
+    expect(outcomes).toEqual([
+      'GoalError: Action was aborted: {"error_code":-5,"error_string":"stalled"}',
+      'ok {"error_code":0,"error_string":"partial"}',
+      'GoalError: Action was aborted: {"error_code":0,"error_string":""}',
+      'GoalError: Action was aborted: {"error_code":0,"error_string":""}',
+    ]);
+    expect(provider.frames.find((f) => f.op === 'status')?.msg).toMatch(/action_result \/stalls: .*field "error_code": got "bad"/);
+    provider.close();
   });
 });
 
