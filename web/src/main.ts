@@ -8,7 +8,7 @@ import { loadPageConfig, type PageConfig } from './page-config.ts';
 import { createConnection, type Connection } from './connection.ts';
 import { createViewer, type Viewer } from './scene.ts';
 import { createRobotView, limitLevel, type RobotView } from './robot-view.ts';
-import { createControllerStateStore, createJointStateStore, ingestControllerState, ingestJointState, type ControllerStateStore, type JointStateStore } from './joint-state-store.ts';
+import { createControllerStateStore, createJointStateStore, ingestControllerState, type ControllerStateStore, type JointStateStore } from './joint-state-store.ts';
 import { createSensorStore, ingestImu, ingestWrench, parseDiagnostics } from './sensor-store.ts';
 import { createSensorOverlay, type SensorOverlay } from './sensor-overlay.ts';
 import { createJointTable, type JointTable, type MotorReadings } from './joint-table.ts';
@@ -19,6 +19,7 @@ import { createEStop } from './estop.ts';
 import { createTuningPanel, type TuningPanel } from './tuning-panel.ts';
 import { MULTI_ARRAY_TYPE, TUNING_RESULT_TOPIC } from './tuning-wire.ts';
 import { createPagePerf } from './page-perf.ts';
+import { createJointStream, ROW_HEADER, rowLength } from './joint-stream.ts';
 import { renderSensorPanel } from './sensor-panel.ts';
 
 /** Topic names the page reads (DESIGN.md defaults). */
@@ -116,6 +117,13 @@ async function start(): Promise<void> {
   const showWrench = byId<HTMLInputElement>('show-wrench');
   const viewerMessage = byId('viewer-message');
 
+  // /joint_states comes from a worker with its own connection (joint-stream.ts), drained once per
+  // frame: the main thread never handles the 1 kHz WebSocket frames.
+  const jointStream = createJointStream({
+    url: config.rosbridgeUrl, dialect: config.dialect, topic: TOPICS.jointStates,
+    onError: (reason) => report(reason, true),
+  });
+
   const setupRobot = (text: string, source: string) => {
     if (text === robotText) return;
     let model: RobotModel;
@@ -138,8 +146,8 @@ async function start(): Promise<void> {
     const ghostData = createData(model);
     const state = createJointStateStore(model.jointNames);
     const motors: MotorReadings = { current: new Float64Array(model.nq).fill(Number.NaN), temperature: new Float64Array(model.nq).fill(Number.NaN) };
-    const view = createRobotView(model);
-    const ghost = createRobotView(model, { ghost: true });
+    const view = createRobotView(model, { lightweight: viewer.software });
+    const ghost = createRobotView(model, { ghost: true, lightweight: viewer.software });
     const overlay = createSensorOverlay(model, sensors);
     ghost.root.visible = false;
     viewer.rosRoot.add(view.root, ghost.root, overlay.root);
@@ -162,6 +170,7 @@ async function start(): Promise<void> {
       tuning: createTuningPanel({ container: byId('tab-tuning'), model, connection, dialect: config.dialect, report }),
       drawnSequence: -1, framed: false,
     };
+    jointStream.start(model.jointNames);
     updateTeleopEnabled();
     byId('robot-name').textContent = `${model.name} · ${model.nq} joints`;
     viewerMessage.textContent = '';
@@ -190,29 +199,6 @@ async function start(): Promise<void> {
     }
     setupRobot(text, TOPICS.robotDescription);
   });
-
-  connection.subscribe(TOPICS.jointStates, 'sensor_msgs/JointState', (message) => {
-    const arrived = performance.now();
-    jointMessages++;
-    rateWindowCount++;
-    const r = robot;
-    if (!r || !ingestJointState(r.state, message, arrived)) {
-      perf.message(arrived, performance.now() - arrived, false);
-      return;
-    }
-    const controllerFresh = arrived - r.controller.receivedAt < 500;
-    if (!controllerFresh) {
-      // Bucket by the sender's stamp: arrival times bunch up whenever the main thread was busy.
-      const t = Number.isFinite(r.state.stamp) ? r.state.stamp : arrived / 1000;
-      plotNow = t;
-      for (let k = 0; k < r.model.nq; k++) {
-        const reference = r.teleop.target[k];
-        const feedback = r.state.position[k];
-        r.history.sample(t, k, reference, feedback, reference - feedback);
-      }
-    }
-    perf.message(arrived, performance.now() - arrived, true);
-  }, { queueLength: 1 });
 
   connection.subscribe(TOPICS.controllerState, 'control_msgs/JointTrajectoryControllerState', (message) => {
     const r = robot;
@@ -317,11 +303,58 @@ async function start(): Promise<void> {
   let lastPlot = 0;
   let overlaySequence = -1;
   let ghostWasShown = false;
+  // One /joint_states row: plot it (unless the controller state is plotting), keep the newest.
+  let drainRobot: RobotContext | undefined;
+  let drainControllerFresh = false;
+  let drainFirst = Number.NaN;
+  let drainLast = -1;
+  let drainRows: Float64Array<ArrayBufferLike> = new Float64Array(0);
+  const onRow = (rows: Float64Array<ArrayBufferLike>, at: number) => {
+    const r = drainRobot!;
+    if (Number.isNaN(drainFirst)) drainFirst = rows[at];
+    drainRows = rows;
+    drainLast = at;
+    if (drainControllerFresh) return;
+    // Bucket by the sender's stamp: arrival times bunch up whenever a thread was busy.
+    const t = Number.isFinite(rows[at + 1]) ? rows[at + 1] : rows[at] / 1000;
+    plotNow = t;
+    for (let k = 0; k < r.model.nq; k++) {
+      const reference = r.teleop.target[k];
+      const feedback = rows[at + ROW_HEADER + k];
+      r.history.sample(t, k, reference, feedback, reference - feedback);
+    }
+  };
+  const drainJointStates = (r: RobotContext, now: number) => {
+    drainRobot = r;
+    drainControllerFresh = now - r.controller.receivedAt < 500;
+    drainFirst = Number.NaN;
+    drainLast = -1;
+    const count = jointStream.drain(onRow);
+    jointMessages += count;
+    rateWindowCount += count;
+    r.state.rejected = jointStream.rejected;
+    r.state.lastError = jointStream.lastError;
+    if (count === 0) return;
+    const nq = r.model.nq;
+    const state = r.state;
+    const at = drainLast + ROW_HEADER;
+    for (let k = 0; k < nq; k++) {
+      state.position[k] = drainRows[at + k];
+      state.velocity[k] = drainRows[at + nq + k];
+      state.effort[k] = drainRows[at + 2 * nq + k];
+    }
+    state.receivedAt = drainRows[drainLast];
+    state.stamp = drainRows[drainLast + 1];
+    state.sequence += count;
+    perf.message(drainFirst, performance.now() - now, true, count);
+  };
+
   const frame = () => {
     requestAnimationFrame(frame);
+    const r = robot;
+    if (r) drainJointStates(r, performance.now());
     const now = performance.now();
     perf.frameStart(now);
-    const r = robot;
     if (r) {
       let poseChanged = false;
       if (r.state.sequence !== r.drawnSequence) {
@@ -396,6 +429,27 @@ async function start(): Promise<void> {
     viewer,
     connection,
     estop,
+    /** Read-only scene probe: TF axes (visible / total) and each link's emissive colour (linear RGB). */
+    get scene() {
+      if (!robot) return undefined;
+      let frames = 0;
+      let framesVisible = 0;
+      robot.view.root.traverse((node) => {
+        if (node.type === 'AxesHelper') frames++;
+      });
+      robot.view.root.traverseVisible((node) => {
+        if (node.type === 'AxesHelper') framesVisible++;
+      });
+      const emissive = robot.model.linkNames.map((name) => {
+        let colour: number[] = [0, 0, 0];
+        robot!.view.root.getObjectByName(name)?.traverse((node) => {
+          const material = (node as THREE.Mesh).material as THREE.MeshStandardMaterial | undefined;
+          if ((node as THREE.Mesh).isMesh && material?.emissive && colour.every((c) => c === 0)) colour = material.emissive.toArray();
+        });
+        return colour;
+      });
+      return { frames, framesVisible, emissive };
+    },
     get robot() {
       return robot ? { tuning: robot.tuning.status, name: robot.model.name, nq: robot.model.nq, sequence: robot.state.sequence, position: Array.from(robot.state.position), plotted: plot.chart?.shown ?? 0 } : undefined;
     },

@@ -7,8 +7,11 @@ const CAPACITY = 8192;
 
 /** Rolling timing figures (ms). */
 export interface PagePerf {
-  /** Adds handler time (ms) spent on a message; marks the first arrival not yet drawn. */
-  message(arrivedAt: number, handlerMs: number, drawable: boolean): void;
+  /**
+   * Adds handler time (ms) spent on `count` messages (a batch, 1 by default) whose first arrived at
+   * `arrivedAt`; marks the first arrival not yet drawn.
+   */
+  message(arrivedAt: number, handlerMs: number, drawable: boolean, count?: number): void;
   /** Frame bookkeeping: call at the start and end of each animation frame callback; `drew` says whether it drew. */
   frameStart(now: number): void;
   frameEnd(now: number, drew: boolean): void;
@@ -50,8 +53,8 @@ export function createPagePerf(): PagePerf {
   let pendingAtStart = Number.NaN;
   let drawn = 0;
   return {
-    message(arrivedAt, handlerMs, drawable) {
-      messages++;
+    message(arrivedAt, handlerMs, drawable, count = 1) {
+      messages += count;
       handlerTotal += handlerMs;
       handlerSinceFrame += handlerMs;
       if (drawable && Number.isNaN(firstUndrawn)) firstUndrawn = arrivedAt;

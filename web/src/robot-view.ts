@@ -47,23 +47,38 @@ function primitive(geometry: UrdfGeometry): THREE.BufferGeometry | undefined {
   }
 }
 
-function makeMaterial(shape: UrdfShape, ghost: boolean): THREE.MeshStandardMaterial {
+/** A material with an emissive colour (what limit colouring writes). */
+type LitMaterial = THREE.MeshStandardMaterial | THREE.MeshLambertMaterial | THREE.MeshPhongMaterial;
+
+function isLit(material: THREE.Material): material is LitMaterial {
+  return (material as Partial<LitMaterial>).emissive instanceof THREE.Color;
+}
+
+// `lightweight`: Lambert shading, about a quarter of the fragment cost of the standard (PBR)
+// material under a software rasterizer (measured in headless Chromium's SwiftShader).
+function makeMaterial(shape: UrdfShape, ghost: boolean, lightweight: boolean): LitMaterial {
   if (ghost) {
-    return new THREE.MeshStandardMaterial({ color: 0x4fc3f7, transparent: true, opacity: 0.28, depthWrite: false, emissive: 0x0b3d55 });
+    const parameters = { color: 0x4fc3f7, transparent: true, opacity: 0.28, depthWrite: false, emissive: 0x0b3d55 };
+    return lightweight ? new THREE.MeshLambertMaterial(parameters) : new THREE.MeshStandardMaterial(parameters);
   }
   const rgba = shape.material?.color;
   const color = rgba ? new THREE.Color().setRGB(rgba[0], rgba[1], rgba[2], THREE.SRGBColorSpace) : DEFAULT_COLOR.clone();
   const opacity = rgba ? rgba[3] : 1;
+  if (lightweight) return new THREE.MeshLambertMaterial({ color, transparent: opacity < 1, opacity });
   return new THREE.MeshStandardMaterial({ color, metalness: 0.15, roughness: 0.55, transparent: opacity < 1, opacity });
 }
 
-/** Builds the view of `model`; `ghost` draws it translucent without limit colours or frames. */
-export function createRobotView(model: RobotModel, options: { ghost?: boolean; frameSize?: number } = {}): RobotView {
+/**
+ * Builds the view of `model`; `ghost` draws it translucent without limit colours or frames;
+ * `lightweight` uses Lambert shading (for software rasterizers).
+ */
+export function createRobotView(model: RobotModel, options: { ghost?: boolean; frameSize?: number; lightweight?: boolean } = {}): RobotView {
   const ghost = options.ghost ?? false;
+  const lightweight = options.lightweight ?? false;
   const root = new THREE.Group();
   root.name = ghost ? 'robot-ghost' : 'robot';
   const linkGroups: THREE.Group[] = [];
-  const linkMaterials: THREE.MeshStandardMaterial[][] = [];
+  const linkMaterials: LitMaterial[][] = [];
   const frames: THREE.AxesHelper[] = [];
   const pending: Promise<void>[] = [];
   const failures: string[] = [];
@@ -76,7 +91,7 @@ export function createRobotView(model: RobotModel, options: { ghost?: boolean; f
     group.matrixAutoUpdate = false;
     root.add(group);
     linkGroups.push(group);
-    const materials: THREE.MeshStandardMaterial[] = [];
+    const materials: LitMaterial[] = [];
     linkMaterials.push(materials);
     if (!ghost) {
       const axes = new THREE.AxesHelper(options.frameSize ?? 0.08);
@@ -92,7 +107,7 @@ export function createRobotView(model: RobotModel, options: { ghost?: boolean; f
       holder.matrixAutoUpdate = false;
       holder.matrix.copy(poseMatrix(shape.origin, scratch));
       group.add(holder);
-      const material = makeMaterial(shape, ghost);
+      const material = makeMaterial(shape, ghost, lightweight);
       materials.push(material);
       const geometry = primitive(shape.geometry);
       if (geometry) {
@@ -117,7 +132,7 @@ export function createRobotView(model: RobotModel, options: { ghost?: boolean; f
                 if (!mesh.isMesh || mesh.material === material) return;
                 const own = (Array.isArray(mesh.material) ? mesh.material : [mesh.material]).map((m) => {
                   const copy = m.clone();
-                  if (copy instanceof THREE.MeshStandardMaterial) materials.push(copy);
+                  if (isLit(copy)) materials.push(copy);
                   return copy;
                 });
                 mesh.material = Array.isArray(mesh.material) ? own : own[0];

@@ -22,9 +22,13 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Opens the page at `url` in a 1440x900 viewport and collects console errors into `errors`. */
-export async function openPage(browser: Browser, url: string, errors: string[] = []): Promise<Page> {
+/**
+ * Opens the page at `url` in a 1440x900 viewport and collects console errors into `errors`;
+ * `initScript` runs in the page before its own scripts (e.g. a fake navigator.getGamepads).
+ */
+export async function openPage(browser: Browser, url: string, errors: string[] = [], options: { initScript?: string } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  if (options.initScript) await page.addInitScript(options.initScript);
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
