@@ -5,6 +5,7 @@
 // roslib (cbor2) reads them. Unlike rosbridge, string arrays are encoded (as CBOR arrays).
 import { Encoder } from 'cbor-x';
 import { decodeBase64 } from './base64.ts';
+import { encodeCborPublishBySchema } from './codec-cbor-schema.ts';
 import { type MessageSchema, messageSchema } from './message-schema.ts';
 
 type TypedArrayConstructor =
@@ -56,9 +57,21 @@ export function toCborValue(schema: MessageSchema, msg: unknown): unknown {
   return out;
 }
 
-/** CBOR bytes of a publish frame for `topic`, with `msg` converted by its type when known. */
+/**
+ * CBOR bytes of a publish frame for `topic`, with `msg` converted by its type when known (written
+ * straight from the schema; through toCborValue and cbor-x when the message holds something else).
+ */
 export function encodeCborPublish(topic: string, type: string | undefined, msg: unknown): Uint8Array {
   const schema = type === undefined ? undefined : messageSchema(type);
+  if (schema) {
+    const direct = encodeCborPublishBySchema(topic, schema, msg);
+    if (direct !== undefined) return direct;
+  }
+  return encodeCborPublishGeneric(topic, schema, msg);
+}
+
+/** The generic path of encodeCborPublish: a converted copy of `msg` encoded by cbor-x. */
+export function encodeCborPublishGeneric(topic: string, schema: MessageSchema | undefined, msg: unknown): Uint8Array {
   return encoder.encode({ op: 'publish', topic, msg: schema ? toCborValue(schema, msg) : msg });
 }
 

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ActionHandler, Advertisement, GoalHandle, MessageHandler, PublishOptions, ServiceHandler, Subscription } from './bus.ts';
 import { BridgeHub, type HubOptions } from './hub.ts';
 import { Session, type SessionLimits } from './hub-session.ts';
+import { FrameWriter, type FrameSocket } from './frame-writer.ts';
 
 /** Server settings; every limit has the default noted. */
 export interface ServerOptions extends HubOptions {
@@ -107,29 +108,26 @@ export class RosbridgeServer {
       socket.close(1013, 'too many clients');
       return;
     }
-    // Cork the TCP socket for the rest of the current tick: frames sent while handling one
-    // burst of input leave in one write instead of one syscall each (ws keeps `_socket` public
-    // in practice; without it frames simply go out one by one).
-    const tcp = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    let corked = false;
-    const uncork = () => {
-      corked = false;
-      tcp?.uncork();
-    };
+    // Frames go straight to the TCP socket, one write per event-loop turn (frame-writer.ts). ws
+    // keeps `_socket` public in practice; without a usable one, frames go through ws.send.
+    const tcp = (socket as unknown as { _socket?: Partial<FrameSocket> })._socket;
+    const writer = tcp && typeof tcp.write === 'function' && typeof tcp.cork === 'function' && typeof tcp.uncork === 'function'
+      && typeof tcp.writableLength === 'number' ? new FrameWriter(tcp as FrameSocket, () => socket.readyState === socket.OPEN) : undefined;
     const session = new Session(
       this.hub,
       {
         send: (data, text) => {
           if (socket.readyState !== socket.OPEN) return;
-          if (!corked && tcp) {
-            corked = true;
-            tcp.cork();
-            process.nextTick(uncork);
-          }
-          socket.send(data, { binary: typeof data !== 'string' && text !== true });
+          const binary = typeof data !== 'string' && text !== true;
+          if (!writer) socket.send(data, { binary });
+          else if (binary) writer.binary(data as Uint8Array);
+          else writer.text(data);
         },
-        bufferedAmount: () => socket.bufferedAmount,
-        close: (code, reason) => socket.close(code, reason),
+        bufferedAmount: () => (writer ? writer.bufferedAmount : socket.bufferedAmount),
+        close: (code, reason) => {
+          writer?.flush();
+          socket.close(code, reason);
+        },
       },
       this.limits,
       ++this.nextId,
