@@ -9,6 +9,7 @@ import { startWebServer, type WebServer } from '../../cli/web-server.ts';
 import { ARTIFACT_DIR, launchBrowser, openPage, saveScreenshot, waitFor } from './support/browser.ts';
 import { startScriptedBridge, type ScriptedBridge } from './support/scripted-bridge.ts';
 import { changedFraction, colourfulFraction, type Region } from './support/pixels.ts';
+import { perFrame, traceMainThread, type MainThreadTrace } from './support/trace.ts';
 
 const NAMES = ['joint1', 'joint2', 'joint3', 'joint4', 'joint5', 'joint6'];
 const VIEWER: Region = { x: 0, y: 60, width: 1000, height: 600 };
@@ -302,6 +303,20 @@ describe('page against a bare rosbridge server', () => {
       frames: number; drawn: number; messages: number; frameWorkMs: { median: number; p99: number; max: number; mean: number }; handlerMsPerMessage: number;
       arrivalToFrameMs: { median: number; p99: number; max: number; n: number };
     };
+    // Where the main thread's wall time goes: a trace with the robot, then with the scene emptied
+    // (the floor: clearing and reading back the canvas alone), the stream running in both.
+    const robotTrace = await traceMainThread(page, 3000);
+    await page.evaluate(() => {
+      for (const child of (window as unknown as { __embodied: { viewer: { scene: { children: { visible: boolean }[] } } } }).__embodied.viewer.scene.children) child.visible = false;
+    });
+    const emptyTrace = await traceMainThread(page, 3000);
+    await page.evaluate(() => {
+      for (const child of (window as unknown as { __embodied: { viewer: { scene: { children: { visible: boolean }[] } } } }).__embodied.viewer.scene.children) child.visible = true;
+    });
+    const canvas = await page.evaluate(() => {
+      const viewer = (window as unknown as { __embodied: { viewer: { renderer: { domElement: HTMLCanvasElement }; pixelRatio: number } } }).__embodied.viewer;
+      return { width: viewer.renderer.domElement.width, height: viewer.renderer.domElement.height, pixelRatio: viewer.pixelRatio };
+    });
     stop();
     const metric = (list: { name: string; value: number }[], name: string) => list.find((m) => m.name === name)?.value ?? Number.NaN;
     const taskSeconds = metric(after, 'TaskDuration') - metric(before, 'TaskDuration');
@@ -310,6 +325,16 @@ describe('page against a bare rosbridge server', () => {
       { name: 'web/frame-main-thread-1khz', unit: 'ms', median: summary.frameWorkMs.median, p99: summary.frameWorkMs.p99, n: summary.frames, mean: summary.frameWorkMs.mean, max: summary.frameWorkMs.max, messages: summary.messages, handler_ms_per_message: summary.handlerMsPerMessage },
       { name: 'web/main-thread-busy-per-frame-1khz', unit: 'ms', median: (taskSeconds * 1000) / Math.max(1, summary.frames), p99: Number.NaN, n: summary.frames, busy_fraction: taskSeconds / 5, fps: summary.frames / 5, drawn: summary.drawn, thread_cpu_ms_per_frame: (threadSeconds * 1000) / Math.max(1, summary.frames), note: 'CDP TaskDuration (all main-thread tasks incl. JSON parse, GC) / frames' },
       { name: 'web/arrival-to-frame-1khz', unit: 'ms', median: summary.arrivalToFrameMs.median, p99: summary.arrivalToFrameMs.p99, n: summary.arrivalToFrameMs.n, max: summary.arrivalToFrameMs.max },
+      ...[['robot', robotTrace], ['empty-scene', emptyTrace]].map(([scene, trace]) => {
+        const t = trace as MainThreadTrace;
+        const f = perFrame(t);
+        return {
+          name: `web/trace-main-thread-per-frame-1khz-${String(scene)}`, unit: 'ms', median: f.wall, p99: Number.NaN, n: t.animationFrames,
+          cpu_per_frame: f.cpu, wall_without_readback_wait: f.wallWithoutReadback, readback_wait_each: f.readbackPerReadback, readbacks: t.readbacks,
+          fps: f.fps, tasks_per_second: t.tasks / t.seconds, canvas,
+          note: 'mean over the trace; readback = software compositing of the WebGL canvas, a synchronous wait for SwiftShader on the main thread',
+        };
+      }),
     ];
     mkdirSync(ARTIFACT_DIR, { recursive: true });
     writeFileSync(join(ARTIFACT_DIR, 'page-performance.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + '\n');
