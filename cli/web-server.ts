@@ -34,6 +34,8 @@ export interface WebServerOptions {
   packagePaths?: string[];
   /** Log line sink (default: none). */
   log?: (line: string) => void;
+  /** Send COOP/COEP so the page may share memory with its /joint_states worker (default true). */
+  crossOriginIsolation?: boolean;
 }
 
 /** A running page server. */
@@ -226,8 +228,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     // Cross-origin isolation: the page's /joint_states worker shares its sample ring with the main
     // thread through a SharedArrayBuffer (web/src/joint-stream.ts), which needs both headers.
-    response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    response.setHeader('Cross-Origin-Embedder-Policy', 'credentialless');
+    if (options.crossOriginIsolation !== false) {
+      response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      response.setHeader('Cross-Origin-Embedder-Policy', 'credentialless');
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'only GET\n');
     let path: string;
     try {

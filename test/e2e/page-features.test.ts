@@ -195,6 +195,30 @@ describe('page features against a bare rosbridge server', () => {
     expect((await robotInPage())!.sequence).toBe(before + 50);
   });
 
+  it('without cross-origin isolation the worker posts batches instead, every message still counted', async () => {
+    const plain = await startWebServer({ port: 0, rosbridgeUrl: bridge.url, crossOriginIsolation: false });
+    const errors: string[] = [];
+    const second = await openPage(browser, plain.url, errors);
+    try {
+      const inSecond = () => second.evaluate(() => (window as unknown as { __embodied?: { robot?: PageRobot } }).__embodied?.robot);
+      await waitFor('the second page with the robot', async () => (await inSecond())?.nq === model.nq);
+      expect(await second.evaluate(() => crossOriginIsolated)).toBe(false);
+      await waitFor('a pose in the second page', async () => {
+        bridge.publishJointState(NAMES, [0, 0.3, 0.5, 0, 0.4, 0]);
+        return ((await inSecond())?.sequence ?? 0) > 0;
+      });
+      await second.waitForTimeout(300); // the poll above may have left messages in flight
+      const before = (await inSecond())!.sequence;
+      for (let i = 0; i < 50; i++) bridge.publishJointState(NAMES, [-0.001 * i, 0.3, 0.5, 0, 0.4, 0]);
+      await waitFor('50 more messages', async () => (await inSecond())!.sequence === before + 50);
+      expect((await inSecond())!.position[0]).toBeCloseTo(-0.049, 12);
+      expect(errors).toEqual([]);
+    } finally {
+      await second.close();
+      await plain.close();
+    }
+  });
+
   it('logged no console error or page error', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -66,6 +66,9 @@ function createResolutionGovernor(renderer: THREE.WebGLRenderer, maxRatio: numbe
   };
 }
 
+/** Highest pixel ratio used on a software rasterizer. */
+export const SOFTWARE_PIXEL_RATIO = 0.5;
+
 /** Creates the viewer inside `container`. */
 export function createViewer(container: HTMLElement): Viewer {
   const software = softwareRenderer();
@@ -73,7 +76,9 @@ export function createViewer(container: HTMLElement): Viewer {
   const renderer = new THREE.WebGLRenderer({ antialias: !software, powerPreference: 'high-performance' });
   renderer.shadowMap.enabled = false;
   const maxRatio = Math.min(window.devicePixelRatio, 2);
-  renderer.setPixelRatio(software ? Math.min(maxRatio, 0.75) : maxRatio);
+  // Under a software rasterizer the compositor reads every drawn frame back synchronously on the
+  // main thread (it waits for the whole rasterization): half resolution keeps that wait near 5 ms.
+  renderer.setPixelRatio(software ? Math.min(maxRatio, SOFTWARE_PIXEL_RATIO) : maxRatio);
   const governor = createResolutionGovernor(renderer, renderer.getPixelRatio(), 0.35);
   renderer.outputColorSpace = THREE.SRGBColorSpace;
   renderer.setClearColor(0x161b22);
