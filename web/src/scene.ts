@@ -41,12 +41,13 @@ export function softwareRenderer(): boolean {
 
 /**
  * Dynamic resolution: lowers the pixel ratio while frames come slower than 30 Hz and raises it back
- * above 50 Hz (checked once a second), so a slow GPU or a software rasterizer keeps the page responsive.
+ * after three seconds above 50 Hz (checked once a second), so a slow GPU or a software rasterizer keeps the page responsive.
  */
 function createResolutionGovernor(renderer: THREE.WebGLRenderer, maxRatio: number, minRatio: number) {
   let ratio = maxRatio;
   let windowStart = performance.now();
   let frames = 0;
+  let goodWindows = 0;
   return {
     get ratio() {
       return ratio;
@@ -57,7 +58,11 @@ function createResolutionGovernor(renderer: THREE.WebGLRenderer, maxRatio: numbe
       const fps = (frames * 1000) / (now - windowStart);
       windowStart = now;
       frames = 0;
-      const next = fps < 30 ? Math.max(minRatio, ratio * 0.75) : fps > 50 ? Math.min(maxRatio, ratio * 1.15) : ratio;
+      // Raise only after three good seconds in a row: each change reallocates the canvas, and a
+      // frame rate hovering near a threshold would otherwise resize it every second.
+      goodWindows = fps > 50 ? goodWindows + 1 : 0;
+      const next = fps < 30 ? Math.max(minRatio, ratio * 0.75) : goodWindows >= 3 ? Math.min(maxRatio, ratio * 1.15) : ratio;
+      if (goodWindows >= 3) goodWindows = 0;
       if (Math.abs(next - ratio) > 1e-3) {
         ratio = next;
         renderer.setPixelRatio(ratio);
