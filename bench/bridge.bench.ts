@@ -11,6 +11,7 @@
 import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { bench, summarize, type BenchResult } from './harness.ts';
 import { RosbridgeServer } from '../bridge/node.ts';
 
@@ -125,20 +126,26 @@ const cpuMs = () => {
     const cpuStart = cpuMs();
     const start = performance.now();
     let i = 0;
+    // How late each wake-up is after its deadline: the machine's scheduling noise, seen by this
+    // thread, to set beside the round-trip tail.
+    const late = [];
+    let due = start;
     // One ping per 1 ms deadline, timer-paced (a late wake-up sends one, never a burst).
     await new Promise((done) => {
       const tick = () => {
+        late.push(performance.now() - due);
         const m = messages[i++];
         sentAt.set(m.header.frame_id, now());
         ping.publish(m);
         if (i >= n) return done();
-        setTimeout(tick, Math.max(0, start + i - performance.now()));
+        due = Math.max(performance.now(), start + i);
+        setTimeout(tick, due - performance.now());
       };
       tick();
     });
     const elapsed = performance.now() - start;
     await new Promise((r) => setTimeout(r, 300));
-    parentPort.postMessage({ rtt, sent: n, rate: n / elapsed * 1000, cpu: cpuMs() - cpuStart });
+    parentPort.postMessage({ rtt, late, sent: n, rate: n / elapsed * 1000, cpu: cpuMs() - cpuStart });
   } else if (role === 'fanout') {
     const delays = [];
     for (let k = 0; k < workerData.subscribers; k++) {
@@ -246,10 +253,17 @@ bench('bridge/latency', async (options) => {
   const count = options.quick ? 1000 : 10_000;
   const echo = spawn({ role: 'echo', url: server.url });
   await echo.next();
+  // Garbage-collection pauses of the server thread during the run (each one holds every round trip in flight).
+  const pauses: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) pauses.push(entry.duration * 1000);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const serverCpu0 = threadCpuMs();
   const pinger = spawn({ role: 'pinger', url: server.url, count });
   const reply = await pinger.next();
   const serverCpu = threadCpuMs() - serverCpu0;
+  gcObserver.disconnect();
   echo.worker.postMessage('cpu');
   const echoReply = await echo.next();
   await pinger.worker.terminate();
@@ -257,11 +271,15 @@ bench('bridge/latency', async (options) => {
   await server.close();
   const rtt = (reply.rtt as number[]).map((ms) => ms * 1000);
   const stats = summarize(rtt.slice(Math.floor(rtt.length * 0.05)));
+  const late = summarize((reply.late as number[]).map((ms) => ms * 1000));
   const perPing = (ms: number) => +((ms * 1000) / count).toFixed(1);
   return [{
     name: 'bridge/latency', unit: 'us', median: stats.median, p99: stats.p99, n: rtt.length, max: stats.max, sent: count,
     rate_hz: +(reply.rate as number).toFixed(1), server_cpu_us_per_round_trip: perPing(serverCpu), pinger_cpu_us_per_round_trip: perPing(reply.cpu as number),
-    echo_cpu_us_per_round_trip: perPing(echoReply.cpu as number), load_average_1min: loadavg()[0],
+    echo_cpu_us_per_round_trip: perPing(echoReply.cpu as number),
+    pinger_timer_late_p50_us: +late.median.toFixed(0), pinger_timer_late_p99_us: +late.p99.toFixed(0),
+    server_gc_pauses: pauses.length, server_gc_max_us: +(pauses.length > 0 ? Math.max(...pauses) : 0).toFixed(0),
+    load_average_1min: loadavg()[0],
   }];
 });
 

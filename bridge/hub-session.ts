@@ -68,6 +68,8 @@ export class Session implements SubscriptionOutput {
   private fragmentCounter = 0;
   /** The JSON text of the frame being handled, while it is (undefined for CBOR frames). */
   private frameText: string | undefined;
+  /** That text's UTF-8 as received, when the socket handed it over. */
+  private frameBytes: Uint8Array | undefined;
 
   constructor(
     /** The hub this session belongs to. */
@@ -81,8 +83,11 @@ export class Session implements SubscriptionOutput {
     this.assembler = new FragmentAssembler(limits.fragmentTimeoutMs, limits.maxMessageSize);
   }
 
-  /** Handles one raw frame from the socket. */
-  receive(data: string | Uint8Array): void {
+  /**
+   * Handles one raw frame from the socket: text, or CBOR bytes. For text, `textBytes` may carry
+   * its UTF-8 as received (it is then forwarded without encoding it again).
+   */
+  receive(data: string | Uint8Array, textBytes?: Uint8Array): void {
     if (this.closed) return;
     try {
       const size = typeof data === 'string' ? utf8Size(data, this.limits.maxMessageSize) : data.byteLength;
@@ -91,7 +96,7 @@ export class Session implements SubscriptionOutput {
         return;
       }
       if (typeof data === 'string') {
-        this.receiveText(data);
+        this.receiveText(data, textBytes);
         return;
       }
       let value: unknown;
@@ -108,13 +113,16 @@ export class Session implements SubscriptionOutput {
     }
   }
 
-  private receiveText(text: string): void {
+  private receiveText(text: string, bytes?: Uint8Array): void {
     const outer = this.frameText;
+    const outerBytes = this.frameBytes;
     this.frameText = text;
+    this.frameBytes = bytes;
     try {
       this.dispatch(parseFrameText(text));
     } finally {
       this.frameText = outer;
+      this.frameBytes = outerBytes;
     }
   }
 
@@ -167,7 +175,8 @@ export class Session implements SubscriptionOutput {
         // Validation without time normalisation leaves a JSON-decoded msg as it was parsed, so
         // its text in the frame can be forwarded instead of re-serialized.
         const source = hub.options.normalizeTime ? undefined : this.frameText;
-        hub.topics.publish(entry, frame.msg, frame.latch === true || entry.publishers.get(this)?.latch === true, source);
+        const latch = frame.latch === true || entry.publishers.get(this)?.latch === true;
+        hub.topics.publish(entry, frame.msg, latch, source, source === undefined ? undefined : this.frameBytes);
         return;
       }
       case 'subscribe': {

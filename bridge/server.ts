@@ -138,7 +138,7 @@ export class RosbridgeServer {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
         session.receive(bytes);
       } else {
-        session.receive(data.toString());
+        session.receive(data.toString(), data instanceof Uint8Array ? data : undefined);
       }
     });
     socket.on('close', () => {

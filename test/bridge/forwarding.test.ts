@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RosbridgeServer } from '../../bridge/node.ts';
 import { jsonMemberText } from '../../bridge/json-member.ts';
+import { Delivery, TopicTable } from '../../bridge/hub-topics.ts';
 import { rawClient, startServer, waitFor, type RawClient } from './helpers.ts';
 
 /** A rendering that tells -0 from 0 and keeps key order, for exact comparison of decoded values. */
@@ -78,6 +79,9 @@ describe('forwarded publish frames', () => {
       '{"op":"publish","topic":"/forward","msg":{"name":["a"],"position":[1.50, -0, 1e400, -0.0, 2E-1]},"latch":false}',
       '{ "topic" : "/forward" , "m\\u0073g" : { "name" : [ "x\\"}" ] , "effort" : [ 12345678901234567890123 ] } , "op" : "publish" }',
       '{"op":"publish","topic":"/forward","msg":{"position":[1]},"msg":{"position":[-0.25, 3]}}',
+      // Not ASCII: characters and bytes do not line up, so the msg is encoded, not copied.
+      '{"op":"publish","topic":"/forward","msg":{"header":{"frame_id":"ß"},"name":["ünï","日本"]},"id":"é"}',
+      '{"op":"publish","id":"publish:/forward:1","topic":"/forward","msg":{"name":["j1"],"position":[0.8414709848078965]}}',
     ];
     for (const text of texts) publisher.send(text);
     await waitFor(() => subscriber.frames.filter((f) => f.op === 'publish').length === texts.length, 3000, 'forwarded messages');
@@ -88,5 +92,28 @@ describe('forwarded publish frames', () => {
       expect(received[i].topic).toBe('/forward');
     });
     expect(subscriber.frames.filter((f) => f.op === 'status')).toEqual([]);
+  });
+});
+
+describe('Delivery', () => {
+  const msg = { name: ['j1', 'ü'], position: [0.5, -1] };
+  const table = new TopicTable();
+  const entry = table.entry('/d');
+  it('copies the msg bytes of an ASCII source frame into the same UTF-8 the text would encode to', () => {
+    const text = JSON.stringify({ op: 'publish', id: 'x', topic: '/d', msg: { name: ['j1'], position: [0.5, -1] } });
+    const copied = new Delivery('/d', undefined, JSON.parse(text).msg, entry.prefix, entry.prefixBytes, text, new TextEncoder().encode(text));
+    const encoded = new Delivery('/d', undefined, JSON.parse(text).msg, entry.prefix, entry.prefixBytes, text);
+    expect(new TextDecoder().decode(copied.jsonBytes())).toBe(encoded.json());
+    expect(copied.jsonBytes()).toEqual(new TextEncoder().encode(encoded.json()));
+  });
+
+  it('encodes when characters and bytes do not line up, and re-serializes once released', () => {
+    const text = JSON.stringify({ op: 'publish', topic: '/d', msg });
+    const bytes = new TextEncoder().encode(text);
+    const delivery = new Delivery('/d', undefined, JSON.parse(text).msg, entry.prefix, entry.prefixBytes, text, bytes);
+    expect(JSON.parse(new TextDecoder().decode(delivery.jsonBytes()))).toEqual({ op: 'publish', topic: '/d', msg });
+    const released = new Delivery('/d', undefined, { name: ['a'] }, entry.prefix, entry.prefixBytes, '{"msg":{"name":["source"]}}');
+    released.release();
+    expect(JSON.parse(released.json())).toEqual({ op: 'publish', topic: '/d', msg: { name: ['a'] } });
   });
 });
