@@ -12,9 +12,12 @@ export interface PagePerf {
    * `arrivedAt`; marks the first arrival not yet drawn.
    */
   message(arrivedAt: number, handlerMs: number, drawable: boolean, count?: number): void;
-  /** Frame bookkeeping: call at the start and end of each animation frame callback; `drew` says whether it drew. */
+  /**
+   * Frame bookkeeping: call at the start and end of each animation frame callback; `drew` says
+   * whether it drew, `deferred` that a change waits for a later frame (its arrivals carry over).
+   */
   frameStart(now: number): void;
-  frameEnd(now: number, drew: boolean): void;
+  frameEnd(now: number, drew: boolean, deferred?: boolean): void;
   /** Clears the rings (the e2e suite calls it after warm-up). */
   reset(): void;
   /** Median, p99 and max of frame work and latency; counts. */
@@ -64,7 +67,11 @@ export function createPagePerf(): PagePerf {
       pendingAtStart = firstUndrawn;
       firstUndrawn = Number.NaN;
     },
-    frameEnd(now, drew) {
+    frameEnd(now, drew, deferred = false) {
+      if (!drew && deferred && !Number.isNaN(pendingAtStart)) {
+        // Not drawn yet: the earliest waiting arrival is still waiting.
+        if (Number.isNaN(firstUndrawn) || pendingAtStart < firstUndrawn) firstUndrawn = pendingAtStart;
+      }
       if (drew) {
         drawn++;
         if (!Number.isNaN(pendingAtStart)) {

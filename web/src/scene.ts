@@ -19,7 +19,9 @@ export interface Viewer {
   render(): boolean;
   /** Marks the scene changed (pose, overlays, visibility): the next render() draws. */
   invalidate(): void;
-  /** Frames drawn and render() calls skipped (nothing changed) so far. */
+  /** True while a change waits for the next render() (the software frame-rate cap deferred it). */
+  readonly pending: boolean;
+  /** Frames drawn and render() calls skipped (nothing changed, or deferred) so far. */
   readonly drawn: number;
   readonly skipped: number;
   /** Whether WebGL runs on a software rasterizer, and the pixel ratio in use. */
@@ -73,6 +75,8 @@ function createResolutionGovernor(renderer: THREE.WebGLRenderer, maxRatio: numbe
 
 /** Highest pixel ratio used on a software rasterizer. */
 export const SOFTWARE_PIXEL_RATIO = 0.5;
+/** Highest drawing rate (Hz) on a software rasterizer. */
+export const SOFTWARE_MAX_FPS = 30;
 
 /** Creates the viewer inside `container`. */
 export function createViewer(container: HTMLElement): Viewer {
@@ -98,6 +102,7 @@ export function createViewer(container: HTMLElement): Viewer {
   controls.target.set(0, 0.4, 0);
   controls.enableDamping = true;
   let dirty = true;
+  let lastDrawAt = -Infinity;
   let drawn = 0;
   let skipped = 0;
   controls.addEventListener('change', () => (dirty = true));
@@ -144,13 +149,17 @@ export function createViewer(container: HTMLElement): Viewer {
       dirty = true;
     }
     // The governor watches the animation-frame rate, drawn or not: an idle page runs at display rate.
-    governor.frame(performance.now());
+    const now = performance.now();
+    governor.frame(now);
     if (controls.update()) dirty = true; // damping still moving the camera
-    if (!dirty) {
+    // On a software rasterizer a drawn frame costs the GPU process a core's worth of milliseconds
+    // and the main thread a synchronous readback: draw at most SOFTWARE_MAX_FPS (the change waits).
+    if (!dirty || (software && now - lastDrawAt < 1000 / SOFTWARE_MAX_FPS - 4)) {
       skipped++;
       return false;
     }
     dirty = false;
+    lastDrawAt = now;
     renderer.render(scene, camera);
     drawn++;
     return true;
@@ -177,6 +186,9 @@ export function createViewer(container: HTMLElement): Viewer {
     },
     get drawn() {
       return drawn;
+    },
+    get pending() {
+      return dirty;
     },
     get skipped() {
       return skipped;

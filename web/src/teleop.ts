@@ -269,8 +269,11 @@ export function createTeleop(options: {
     refresh() {
       for (let k = 0; k < nq; k++) {
         const q = state.position[k];
-        values[k].textContent = `${((q * 180) / Math.PI).toFixed(1)}°`;
-        if (!Number.isFinite(target[k]) && document.activeElement !== sliders[k]) sliders[k].value = String(q);
+        // Only what changed: a DOM write costs style and layout work on the main thread.
+        const text = `${((q * 180) / Math.PI).toFixed(1)}°`;
+        if (values[k].textContent !== text) values[k].textContent = text;
+        const value = String(q);
+        if (!Number.isFinite(target[k]) && document.activeElement !== sliders[k] && sliders[k].value !== value) sliders[k].value = value;
       }
     },
     dispose() {
