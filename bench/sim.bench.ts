@@ -1,12 +1,13 @@
-// Simulator benchmarks. sim/step-<robot>: one 1 ms physics step with drives (rigid coupling,
-// firmware sub-stepped at 20 kHz) and every sensor sampling at 1 kHz with noise; also the same
-// step with the 'averaged' drive fidelity (sim/step-<robot>-averaged), and with ideal actuators, the workload MuJoCo's 5.7 µs UR5e figure is for (no drives).
+// Simulator benchmarks. sim/step-<robot>: one 1 ms physics step as `embodied sim` runs it: the
+// drives in the loop (rigid coupling, the default 'averaged' fidelity: velocity and position loops
+// at their own rates, 4 actuator sub-steps) and every sensor sampling at 1 kHz with noise; the same
+// step with the 'switching' fidelity (sim/step-<robot>-switching: the current loop at 20 kHz too),
+// and with ideal actuators (sim/step-<robot>-no-drives), the workload of MuJoCo's 5.7 µs UR5e figure.
 // sim/batch: the shipped scenario library on 2 worker threads: wall time and real-time factor.
 import { join } from 'node:path';
 import { bench, timeCalls, type BenchResult } from './harness.ts';
 import { ActuatorMode } from '../sim/actuators.ts';
 import { loadSimRobot, type DriveCoupling } from '../sim/load-sim-robot.ts';
-import { createDriveActuators, rigidDriveSet } from '../sim/drive-actuators.ts';
 import type { DriveFidelity } from '../robot/drive/index.ts';
 import { runBatch } from '../sim/scenario/batch.ts';
 import { expandScenarioPaths } from '../sim/scenario/files.ts';
@@ -22,9 +23,7 @@ const SENSORS = {
 };
 
 function stepCase(name: string, robot: string, coupling: DriveCoupling, options: Parameters<typeof timeCalls>[2], fidelity?: DriveFidelity): BenchResult {
-  const probe = fidelity ? loadSimRobot(robot).driveSet : undefined;
-  const set = probe ? rigidDriveSet(probe) : undefined;
-  const { sim } = loadSimRobot(robot, { coupling, sensors: SENSORS, ...(set ? { actuators: (model) => createDriveActuators(model, set, { fidelity }) } : {}) });
+  const { sim } = loadSimRobot(robot, { coupling, fidelity, sensors: SENSORS });
   const plant = sim.plant;
   plant.command.mode.fill(ActuatorMode.position);
   const nv = plant.model.nv;
@@ -34,18 +33,18 @@ function stepCase(name: string, robot: string, coupling: DriveCoupling, options:
     phase[0] += 1e-3;
     for (let k = 0; k < nv; k++) plant.command.position[k] = 0.3 * Math.sin(phase[0] + k);
     plant.step();
-  }, { ...options, batch: 50, samples: options.quick ? 40 : 600 }, { dt_s: plant.dt, substeps: plant.substeps, actuators: plant.actuators.kind, coupling, fidelity: plant.actuators.kind === 'drive' ? (fidelity ?? 'switching') : 'none', steps_per_s: 0 });
+  }, { ...options, batch: 50, samples: options.quick ? 40 : 600 }, { dt_s: plant.dt, substeps: plant.substeps, actuator_substeps: plant.actuatorSubsteps, actuators: plant.actuators.kind, coupling, fidelity: plant.actuators.kind === 'drive' ? (fidelity ?? 'averaged') : 'none', steps_per_s: 0 });
 }
 
 for (const robot of ['ur5e', 'servo-arm']) {
   bench(`sim/step-${robot}`, (options) => {
     const withDrives = stepCase(`sim/step-${robot}`, robot, 'rigid', options);
     withDrives.steps_per_s = Math.round(1e9 / withDrives.median);
-    const averaged = stepCase(`sim/step-${robot}-averaged`, robot, 'rigid', options, 'averaged');
-    averaged.steps_per_s = Math.round(1e9 / averaged.median);
+    const switching = stepCase(`sim/step-${robot}-switching`, robot, 'rigid', options, 'switching');
+    switching.steps_per_s = Math.round(1e9 / switching.median);
     const ideal = stepCase(`sim/step-${robot}-no-drives`, robot, 'ideal', options);
     ideal.steps_per_s = Math.round(1e9 / ideal.median);
-    return [withDrives, averaged, ideal];
+    return [withDrives, switching, ideal];
   });
 }
 

@@ -28,7 +28,7 @@ export interface Actuators {
   readonly command: ActuatorCommand;
   /** Reflected rotor inertia per joint (kg·m²) the dynamics must include. */
   readonly armature: Float64Array;
-  /** Motor current (A), NaN where the actuator has no motor. */
+  /** Motor current (A): its mean over the last update, as a drive reports its filtered current; NaN where the actuator has no motor. */
   readonly current: Float64Array;
   /** Winding temperature (K), NaN where unknown. */
   readonly temperature: Float64Array;
@@ -41,9 +41,10 @@ export interface Actuators {
   readonly faultHeat: Float64Array;
   /**
    * Advances by dt (s) with the joint state (q, v) held and writes the mean joint torque over the
-   * step into tau (nv). @realtime
+   * step into tau (nv). `substep` (default 0) counts the calls within one physics step: reported
+   * means (current, friction) cover the calls since the last substep 0. @realtime
    */
-  update(q: Float64Array, v: Float64Array, dt: number, tau: Float64Array): void;
+  update(q: Float64Array, v: Float64Array, dt: number, tau: Float64Array, substep?: number): void;
   /** Largest physics sub-step (s) the actuators stay stable with, given joint inertias (nv); absent: any. */
   maxStableStep?(inertia: Float64Array): number;
   /** Puts motors at rest at joint positions q, controllers cleared, at ambient temperature. */

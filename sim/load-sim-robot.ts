@@ -4,7 +4,7 @@
 // (tens of kHz for a light wrist), so they are opt-in.
 import { readFileSync } from 'node:fs';
 import { loadRobot } from './load-robot.ts';
-import { parseDriveFile, type DriveSet } from '../robot/drive/index.ts';
+import { parseDriveFile, type DriveFidelity, type DriveSet } from '../robot/drive/index.ts';
 import { createDriveActuators, rigidDriveSet } from './drive-actuators.ts';
 import { SimRobot, type SimRobotOptions } from './sim-robot.ts';
 
@@ -17,6 +17,8 @@ export interface LoadSimRobotOptions extends SimRobotOptions {
   drive?: string;
   /** 'rigid' (default), 'compliant' (as the drive file says, sub-stepped), or 'ideal' (no drives). */
   coupling?: DriveCoupling;
+  /** Drive model: 'averaged' (default) or 'switching' (current loop at its own rate), see createDriveActuators. */
+  fidelity?: DriveFidelity;
 }
 
 /** A loaded simulated robot and where it came from. */
@@ -45,7 +47,7 @@ export function loadSimRobot(nameOrPath: string, options: LoadSimRobotOptions = 
   const sim = new SimRobot(loaded.model, {
     ...options,
     urdfText: loaded.urdfText,
-    actuators: options.actuators ?? (set ? (model) => createDriveActuators(model, set) : undefined),
+    actuators: options.actuators ?? (set ? (model) => createDriveActuators(model, set, { fidelity: options.fidelity }) : undefined),
   });
   const result: LoadedSimRobot = { name: loaded.name, sim };
   if (driveSet) result.driveSet = driveSet;

@@ -6,7 +6,8 @@
 // Ports: in — `command` (per-joint mode and setpoints), `forces` (scripted wrenches), payload;
 // out — `q`, `v`, `qdd`, `tauActuator`, `sensors`, `time`.
 import { createData, type RobotData } from '../robot/data.ts';
-import { aba, crba } from '../robot/dynamics.ts';
+import { aba, biasForces, crba, crbaInto } from '../robot/dynamics.ts';
+import { choleskyFactor, choleskySolve } from '../robot/dynamics-bodies.ts';
 import { forwardKinematics } from '../robot/kinematics.ts';
 import { withArmature, type RobotModel } from '../robot/model.ts';
 import type { ActuatorCommand, Actuators } from './actuators.ts';
@@ -29,10 +30,13 @@ export interface PlantOptions {
   /** Make actuators for the model; default: ideal actuators keeping the model's armature. */
   actuators?: (model: RobotModel, inertia: Float64Array) => Actuators;
   /**
-   * Physics sub-steps per step (default 'auto': 1, or as many as the actuators' `maxStableStep`
-   * needs, e.g. for compliant drives whose reducer stiffness the joint must follow).
+   * Rigid-body sub-steps per step (default 'auto': 1 with semi-implicit Euler, whose actuators are
+   * sub-stepped instead, see actuatorSubsteps; with RK4 as many as the actuators' `maxStableStep`
+   * needs). A number sets it (and actuatorSubsteps to 1).
    */
   substeps?: number | 'auto';
+  /** Actuator sub-steps per rigid-body sub-step with semi-implicit Euler (default 'auto', see Plant.actuatorSubsteps). */
+  actuatorSubsteps?: number | 'auto';
   /** URDF joint damping and friction on (default true). */
   jointLosses?: boolean;
   /** Hard stops at the URDF position limits (default true), with natural frequency as a fraction of 1/dt. */
@@ -60,8 +64,16 @@ export interface Plant {
   readonly data: RobotData;
   readonly dt: number;
   readonly integrator: Integrator;
-  /** Physics sub-steps per step (each dt / substeps long; sensors sample once per step). */
+  /** Rigid-body sub-steps per step (each dt / substeps long; sensors sample once per step). */
   readonly substeps: number;
+  /**
+   * Actuator sub-steps per rigid-body sub-step (semi-implicit Euler): the actuators' fast loops
+   * (drive firmware, stiff reducers) and the joints they move are stepped this many times against
+   * the mass matrix and bias forces of the sub-step's start, factored once — the rigid body's
+   * inertia changes with the pose far slower than a velocity loop acts. As many as the actuators'
+   * `maxStableStep` needs, else 1.
+   */
+  readonly actuatorSubsteps: number;
   /** Simulated time (s). */
   readonly time: number;
   /** Number of steps taken since the last reset. */
@@ -108,14 +120,26 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
   const actuators = options.actuators ? options.actuators(modelIn, inertia0) : createIdealActuators(modelIn, inertia0);
   const baseModel = withArmature(modelIn, actuators.armature);
   let substeps = 1;
+  let actuatorSubsteps = 1;
   if (typeof options.substeps === 'number') {
     if (!(Number.isInteger(options.substeps) && options.substeps >= 1 && options.substeps <= 1000)) throw new Error(`plant substeps = ${options.substeps}: expected an integer 1..1000 or "auto"`);
     substeps = options.substeps;
+  } else if (options.substeps !== undefined && options.substeps !== 'auto') {
+    throw new Error(`plant substeps = ${JSON.stringify(options.substeps)}: expected an integer 1..1000 or "auto"`);
   } else if (actuators.maxStableStep) {
     const stable = actuators.maxStableStep(inertia0);
-    if (stable < dt) substeps = Math.min(1000, Math.ceil(dt / stable));
+    const needed = stable < dt ? Math.min(1000, Math.ceil(dt / stable)) : 1;
+    if (integrator === 'semi-implicit-euler') actuatorSubsteps = needed;
+    else substeps = needed;
+  }
+  if (options.actuatorSubsteps !== undefined && options.actuatorSubsteps !== 'auto') {
+    const wanted = options.actuatorSubsteps;
+    if (!(Number.isInteger(wanted) && wanted >= 1 && wanted <= 1000)) throw new Error(`plant actuatorSubsteps = ${JSON.stringify(wanted)}: expected an integer 1..1000 or "auto"`);
+    if (integrator !== 'semi-implicit-euler' && wanted !== 1) throw new Error(`plant actuatorSubsteps = ${wanted}: only semi-implicit Euler sub-steps its actuators (use substeps with ${integrator})`);
+    actuatorSubsteps = wanted;
   }
   const h = dt / substeps;
+  const hActuator = h / actuatorSubsteps;
   let model = baseModel;
   let data = createData(model);
   let payload: Payload | null = null;
@@ -170,8 +194,8 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
   const { lowerLimit, upperLimit, damping, friction } = baseModel;
   const tip = baseModel.tip;
 
-  /** Joint stop and loss torques at (qx, vx), then ABA into data.qdd. */
-  const accelerate = (qx: Float64Array, vx: Float64Array): Float64Array => {
+  /** Joint stop and loss torques at (qx, vx), and the total joint torque into tauTotal. */
+  const jointTorques = (qx: Float64Array, vx: Float64Array): void => {
     for (let k = 0; k < nv; k++) {
       let stop = 0;
       if (stops) {
@@ -188,9 +212,20 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
       tauLosses[k] = loss;
       tauTotal[k] = tauActuator[k] + tauExternal[k] + stop - loss;
     }
+  };
+
+  /** Joint stop and loss torques at (qx, vx), then ABA into data.qdd. */
+  const accelerate = (qx: Float64Array, vx: Float64Array): Float64Array => {
+    jointTorques(qx, vx);
     aba(model, data, qx, vx, tauTotal, gravity);
     return data.qdd;
   };
+
+  // Actuator sub-steps: the mass matrix's Cholesky factor and the bias forces of the sub-step's start.
+  const massFactor = new Float64Array(nv * nv);
+  const bias = new Float64Array(nv);
+  const acceleration = new Float64Array(nv);
+  const tauSum = new Float64Array(nv);
 
   /** Scripted forces and the tool wrench at the current pose (after forwardKinematics). */
   const applyForces = (): void => {
@@ -245,21 +280,56 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
   let steps = 0;
   const sensors = createSensors(model, dt, clock, options.sensors);
   const sensorInputs: SensorInputs = { model, X_WL: data.X_WL, motion, q, v, tau: tauActuator, actuators, gravity, toolWrench };
+  /** Sensors sample the state at the start of a step, with its acceleration in qdd. */
+  const sample = (): void => {
+    computeLinkMotion(model, data.X_WL, v, qdd, motion);
+    addPayloadWrench();
+    sensorInputs.model = model;
+    sensorInputs.X_WL = data.X_WL;
+    updateSensors(sensors, sensorInputs);
+  };
+
+  /**
+   * A semi-implicit Euler sub-step of length h made of actuatorSubsteps actuator sub-steps, each
+   * M·a = τ − b with M and b = C·v + g from the sub-step's start (M factored once); tauActuator ends
+   * as the actuators' mean torque. @realtime
+   */
+  const actuatorSubstepped = (withSensors: boolean): void => {
+    crbaInto(model, data, q, massFactor);
+    const regular = choleskyFactor(massFactor, nv);
+    biasForces(model, data, q, v, gravity, bias);
+    tauSum.fill(0);
+    for (let i = 0; i < actuatorSubsteps; i++) {
+      actuators.update(q, v, hActuator, tauActuator, i);
+      jointTorques(q, v);
+      for (let k = 0; k < nv; k++) acceleration[k] = regular ? tauTotal[k] - bias[k] : Number.NaN;
+      if (regular) choleskySolve(massFactor, nv, acceleration);
+      if (i === 0) {
+        qdd.set(acceleration);
+        if (withSensors) sample();
+      }
+      for (let k = 0; k < nv; k++) {
+        v[k] += hActuator * acceleration[k];
+        q[k] += hActuator * v[k];
+        tauSum[k] += tauActuator[k];
+      }
+    }
+    for (let k = 0; k < nv; k++) tauActuator[k] = tauSum[k] / actuatorSubsteps;
+  };
+
   /** One physics sub-step of length h; sensors sample on the first of a step. @realtime */
   const substep = (withSensors: boolean): void => {
     forwardKinematics(model, data, q);
-    actuators.update(q, v, h, tauActuator);
     computeLinkMotion(model, data.X_WL, v, qdd, motion); // axes for the forces; motion refreshed below
     applyForces();
+    if (actuatorSubsteps > 1) {
+      actuatorSubstepped(withSensors);
+      return;
+    }
+    actuators.update(q, v, h, tauActuator);
     const a = accelerate(q, v);
     qdd.set(a);
-    if (withSensors) {
-      computeLinkMotion(model, data.X_WL, v, qdd, motion);
-      addPayloadWrench();
-      sensorInputs.model = model;
-      sensorInputs.X_WL = data.X_WL;
-      updateSensors(sensors, sensorInputs);
-    }
+    if (withSensors) sample();
     if (integrator === 'semi-implicit-euler') {
       for (let k = 0; k < nv; k++) {
         v[k] += h * qdd[k];
@@ -289,6 +359,7 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
     dt,
     integrator,
     substeps,
+    actuatorSubsteps,
     get time() { return clock[0]; },
     get steps() { return steps; },
     gravity,

@@ -3,7 +3,7 @@
 // rosbridge_server looks. Topics, services and the action are listed in sim/endpoint.ts.
 import type { Command } from 'commander';
 import { startSimServer } from '../../sim/server.ts';
-import { parseNumber, parsePort, untilStopped } from '../options.ts';
+import { parseChoice, parseNumber, parsePort, untilStopped } from '../options.ts';
 
 interface SimFlags {
   robot: string;
@@ -13,6 +13,7 @@ interface SimFlags {
   rate: string;
   realTimeFactor: string;
   coupling: string;
+  fidelity: string;
   seed: string;
 }
 
@@ -29,15 +30,17 @@ export function register(program: Command): void {
     .option('--rate <hz>', 'publish rate of /joint_states, /imu/data, /ft_sensor/wrench and /clock (Hz of sim time)', '1000')
     .option('--real-time-factor <factor>', 'simulated seconds per wall second', '1')
     .option('--coupling <kind>', 'drive coupling: rigid, compliant (reducer stiffness, sub-stepped) or ideal (no drives)', 'rigid')
+    .option('--fidelity <model>', 'drive model: averaged (current loop as its closed-loop response) or switching (current loop at its own rate, ~3x slower)', 'averaged')
     .option('--seed <n>', 'sensor noise seed', '1')
     .action(async (flags: SimFlags) => {
       const rate = parseNumber(flags.rate, '--rate');
       if (rate === 0 || rate > 1000) throw new Error(`--rate = ${flags.rate}: expected 0 < rate <= 1000 Hz (the physics rate)`);
       const realTimeFactor = parseNumber(flags.realTimeFactor, '--real-time-factor', { positive: true });
-      const coupling = flags.coupling as 'rigid' | 'compliant' | 'ideal';
+      const coupling = parseChoice(flags.coupling, '--coupling', ['rigid', 'compliant', 'ideal'] as const);
+      const fidelity = parseChoice(flags.fidelity, '--fidelity', ['averaged', 'switching'] as const);
       const sim = await startSimServer({
         robot: flags.robot, drive: flags.drive, host: flags.host, port: parsePort(flags.port, '--port'),
-        stateRate: rate, realTimeFactor, coupling, sensors: { seed: parseNumber(flags.seed, '--seed', { integer: true }) },
+        stateRate: rate, realTimeFactor, coupling, fidelity, sensors: { seed: parseNumber(flags.seed, '--seed', { integer: true }) },
       });
       process.stderr.write(`embodied sim: ${sim.robotName} (${sim.sim.model.nv} joints, ${sim.sim.plant.actuators.kind} actuators) on ${sim.url}\n`);
       const report = setInterval(() => {
