@@ -190,9 +190,9 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
   const publisher = spawn({ role: 'publisher', url: server.url });
   await publisher.next();
   await new Promise((r) => setTimeout(r, 200));
-  // Offered above the 50 000 msg/s target, so that a run can show it: the receive rate of a
-  // run offered exactly 50 000 msg/s could only fall short of it.
-  const rate = 60_000;
+  // Offered at the 50 000 msg/s target: sustaining it means receiving at that rate with >= 99 %
+  // delivered (offered at 60 000, a loaded 2-core machine delivered 72 % and the figure meant less).
+  const rate = 50_000;
   const seconds = quick ? 1 : 5;
   subscriber.worker.postMessage('start');
   const subscriberStart = await subscriber.next();
