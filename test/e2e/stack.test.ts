@@ -211,11 +211,11 @@ describe('page against `embodied start`', () => {
     const seconds = 5;
     await sleep(seconds * 1000);
     const after = (await cdp.send('Performance.getMetrics')).metrics;
-    const trace = await traceMainThread(page, 3000);
     const summary = (await page.evaluate(() => (window as unknown as { __embodied: { perf: { summary(): unknown } } }).__embodied.perf.summary())) as {
       frames: number; drawn: number; messages: number; frameWorkMs: { median: number; p99: number; max: number; mean: number }; handlerMsPerMessage: number;
       arrivalToFrameMs: { median: number; p99: number; max: number; n: number };
     };
+    const trace = await traceMainThread(page, 3000); // after the summary: its own window
     const busy = metric(after, 'TaskDuration') - metric(before, 'TaskDuration');
     const thread = metric(after, 'ThreadTime') - metric(before, 'ThreadTime');
     const results = [

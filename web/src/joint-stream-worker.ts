@@ -41,11 +41,23 @@ function flush(): void {
   count = 0;
 }
 
+let reportTimer: ReturnType<typeof setTimeout> | undefined;
+
+// Ring mode: the count goes to the shared counter at once; the reason (a string) is posted at most
+// every REJECT_REPORT_MS, the last of a burst by a trailing timer.
 function reportRejections(s: JointStateStore, now: number): void {
-  if (s.rejected === reportedRejected || now - reportedAt < REJECT_REPORT_MS) return;
+  if (counters) Atomics.store(counters, 1, s.rejected);
+  if (s.rejected === reportedRejected || reportTimer !== undefined) return;
+  const wait = REJECT_REPORT_MS - (now - reportedAt);
+  if (wait > 0) {
+    reportTimer = setTimeout(() => {
+      reportTimer = undefined;
+      reportRejections(s, performance.now() + offset);
+    }, wait);
+    return;
+  }
   reportedRejected = s.rejected;
   reportedAt = now;
-  if (counters) Atomics.store(counters, 1, s.rejected);
   const batch: StreamBatch = { kind: 'batch', count: 0, rows: new Float64Array(0), rejected: s.rejected, lastError: s.lastError };
   scope.postMessage(batch);
 }
@@ -95,6 +107,8 @@ function start(request: StreamStart): void {
   rows = new Float64Array(request.ring ? 0 : BATCH_ROWS * width);
   count = 0;
   reportedRejected = 0;
+  if (reportTimer !== undefined) clearTimeout(reportTimer);
+  reportTimer = undefined;
   if (client && clientUrl === request.url) return;
   client?.close();
   clientUrl = request.url;
