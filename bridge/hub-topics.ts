@@ -1,13 +1,10 @@
 // Topics of the hub: who publishes and subscribes each topic, its type, the latched message, and
 // one shared encoding per published message (JSON text and CBOR bytes, made at most once).
 import { encodeCborPublish } from './codec-cbor.ts';
-import { jsonMemberRange } from './json-member.ts';
+import { jsonMemberText } from './json-member.ts';
 import { canonicalTypeName } from './message-schema.ts';
 
 const utf8 = new TextEncoder();
-const CLOSE_BRACE = 125;
-// The range of `msg` in a source frame (jsonMemberRange's output), reused.
-const msgRange = new Int32Array(2);
 
 /** One published message on its way to subscribers; encodings are computed once, on demand. */
 export class Delivery {
@@ -15,49 +12,34 @@ export class Delivery {
   private jsonUtf8: Uint8Array | undefined;
   private cborBytes: Uint8Array | undefined;
   /**
-   * `prefix` is the topic's `{"op":"publish","topic":"…","msg":` text and `prefixBytes` its UTF-8;
-   * `sourceFrame`, when given, is the JSON frame `msg` was parsed from, unchanged since: its `msg`
-   * text is forwarded as is; `sourceBytes`, when given, is that frame's UTF-8 as received, so
-   * the forwarded bytes are copied from it instead of encoded again.
+   * `prefix` is the topic's `{"op":"publish","topic":"…","msg":` text; `sourceFrame`, when given,
+   * is the JSON frame `msg` was parsed from, unchanged since: its `msg` text is forwarded as is.
    */
   constructor(
     readonly topic: string,
     readonly type: string | undefined,
     readonly msg: unknown,
     private readonly prefix: string,
-    private readonly prefixBytes: Uint8Array,
     private sourceFrame?: string,
-    private sourceBytes?: Uint8Array,
   ) {}
 
   /** The JSON `publish` frame. */
   json(): string {
     if (this.jsonText === undefined) {
       const source = this.sourceFrame;
-      const text = source !== undefined && jsonMemberRange(source, 'msg', msgRange) ? source.slice(msgRange[0], msgRange[1]) : undefined;
+      this.sourceFrame = undefined;
+      const text = source === undefined ? undefined : jsonMemberText(source, 'msg');
       this.jsonText = `${this.prefix}${text ?? JSON.stringify(this.msg)}}`;
     }
     return this.jsonText;
   }
 
-  /** The JSON `publish` frame as UTF-8, made once for every subscriber (sent as a text frame). */
-  jsonBytes(): Uint8Array {
-    if (this.jsonUtf8 !== undefined) return this.jsonUtf8;
-    const source = this.sourceFrame;
-    const bytes = this.sourceBytes;
-    // An ASCII frame (as many bytes as characters) has the msg bytes at the msg text's indices.
-    if (source !== undefined && bytes !== undefined && bytes.length === source.length && jsonMemberRange(source, 'msg', msgRange)) {
-      const head = this.prefixBytes;
-      const length = msgRange[1] - msgRange[0];
-      const out = new Uint8Array(head.length + length + 1);
-      out.set(head);
-      out.set(bytes.subarray(msgRange[0], msgRange[1]), head.length);
-      out[out.length - 1] = CLOSE_BRACE;
-      this.jsonUtf8 = out;
-    } else {
-      this.jsonUtf8 = utf8.encode(this.json());
-    }
-    return this.jsonUtf8;
+  /**
+   * The JSON `publish` frame as UTF-8, encoded once for every subscriber (sent as a text frame) by
+   * `encode` (TextEncoder when not given).
+   */
+  jsonBytes(encode?: (text: string) => Uint8Array): Uint8Array {
+    return (this.jsonUtf8 ??= encode ? encode(this.json()) : utf8.encode(this.json()));
   }
 
   /** The CBOR `publish` frame. */
@@ -66,12 +48,11 @@ export class Delivery {
   }
 
   /**
-   * Lets go of the source frame once every subscriber had the message: a latched or last message
-   * must not keep the socket's whole read buffer alive. Later encodings re-serialize `msg`.
+   * Lets go of the source frame once every subscriber had the message (a latched or last message
+   * must not keep it alive); encodings made later re-serialize `msg`.
    */
   release(): void {
     this.sourceFrame = undefined;
-    this.sourceBytes = undefined;
   }
 }
 
@@ -91,12 +72,9 @@ export class TopicEntry {
   last: Delivery | undefined;
   count = 0;
   readonly prefix: string;
-  /** `prefix` as UTF-8. */
-  readonly prefixBytes: Uint8Array;
 
   constructor(readonly name: string) {
     this.prefix = `{"op":"publish","topic":${JSON.stringify(name)},"msg":`;
-    this.prefixBytes = utf8.encode(this.prefix);
   }
 
   /** True when nobody publishes or subscribes and nothing is latched. */
@@ -142,11 +120,10 @@ export class TopicTable {
 
   /**
    * Sends `msg` to every subscriber; `latch` keeps it for later subscribers. `sourceFrame` is the
-   * JSON frame `msg` was parsed from when `msg` is unchanged since (its text is then reused), and
-   * `sourceBytes` that frame's UTF-8 as received.
+   * JSON frame `msg` was parsed from when `msg` is unchanged since (its text is then reused).
    */
-  publish(entry: TopicEntry, msg: unknown, latch: boolean, sourceFrame?: string, sourceBytes?: Uint8Array): Delivery {
-    const delivery = new Delivery(entry.name, entry.type, msg, entry.prefix, entry.prefixBytes, sourceFrame, sourceBytes);
+  publish(entry: TopicEntry, msg: unknown, latch: boolean, sourceFrame?: string): Delivery {
+    const delivery = new Delivery(entry.name, entry.type, msg, entry.prefix, sourceFrame);
     entry.count++;
     entry.last = delivery;
     if (latch) entry.latched = delivery;

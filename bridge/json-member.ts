@@ -101,23 +101,22 @@ function skipScalar(text: string, i: number): number {
 }
 
 /**
- * Where the text of member `key` of the JSON object `text` lies (last one wins, as in JSON.parse):
- * true with `out[0]` its first index and `out[1]` the index just past it; false when the member is
- * missing, is not an object or array, or holds a number whose text could decode differently from
- * JSON.stringify of its value. `text` must be valid JSON.
+ * The exact text of member `key` of the JSON object `text` (last one wins, as in JSON.parse), or
+ * undefined when the member is missing, is not an object or array, or holds a number whose text
+ * could decode differently from JSON.stringify of its value. `text` must be valid JSON.
  */
-export function jsonMemberRange(text: string, key: string, out: Int32Array): boolean {
+export function jsonMemberText(text: string, key: string): string | undefined {
   let i = skipSpace(text, 0);
-  if (text.charCodeAt(i) !== OPEN_BRACE) return false;
+  if (text.charCodeAt(i) !== OPEN_BRACE) return undefined;
   i = skipSpace(text, i + 1);
-  let found = false;
+  let found: string | undefined;
   while (i < text.length && text.charCodeAt(i) === QUOTE) {
     const keyEnd = skipString(text, i);
     const raw = text.slice(i + 1, keyEnd - 1);
     const decoded: unknown = raw.includes('\\') ? JSON.parse(text.slice(i, keyEnd)) : raw;
     const name = typeof decoded === 'string' ? decoded : raw;
     i = skipSpace(text, keyEnd);
-    if (text.charCodeAt(i) !== COLON) return false;
+    if (text.charCodeAt(i) !== COLON) return undefined;
     i = skipSpace(text, i + 1);
     const wanted = name === key;
     const c = text.charCodeAt(i);
@@ -126,25 +125,14 @@ export function jsonMemberRange(text: string, key: string, out: Int32Array): boo
       const checked = wanted ? skipContainer(text, i, true) : -1;
       // An unsafe value for `key` is still skipped: a later duplicate may win.
       end = checked >= 0 ? checked : skipContainer(text, i, false);
-      if (end < 0) return false;
-      if (wanted) {
-        found = checked >= 0;
-        out[0] = i;
-        out[1] = end;
-      }
+      if (end < 0) return undefined;
+      if (wanted) found = checked >= 0 ? text.slice(i, end) : undefined;
     } else {
       end = c === QUOTE ? skipString(text, i) : skipScalar(text, i);
-      if (wanted) found = false;
+      if (wanted) found = undefined;
     }
     i = skipSpace(text, end);
     if (text.charCodeAt(i) === COMMA) i = skipSpace(text, i + 1);
   }
   return found;
-}
-
-const range = new Int32Array(2);
-
-/** The exact text of member `key` (see jsonMemberRange), or undefined. */
-export function jsonMemberText(text: string, key: string): string | undefined {
-  return jsonMemberRange(text, key, range) ? text.slice(range[0], range[1]) : undefined;
 }

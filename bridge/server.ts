@@ -124,6 +124,7 @@ export class RosbridgeServer {
           else writer.text(data);
         },
         bufferedAmount: () => (writer ? writer.bufferedAmount : socket.bufferedAmount),
+        encodeText: (text) => Buffer.from(text, 'utf8'),
         close: (code, reason) => {
           writer?.flush();
           socket.close(code, reason);
@@ -138,7 +139,7 @@ export class RosbridgeServer {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
         session.receive(bytes);
       } else {
-        session.receive(data.toString(), data instanceof Uint8Array ? data : undefined);
+        session.receive(data.toString());
       }
     });
     socket.on('close', () => {
