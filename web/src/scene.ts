@@ -73,6 +73,55 @@ function createResolutionGovernor(renderer: THREE.WebGLRenderer, maxRatio: numbe
   };
 }
 
+/**
+ * The floor grid as one quad whose fragment shader draws the lines (anti-aliased by screen-space
+ * derivatives): a software rasterizer draws GL lines slowly (ANGLE emulates their rasterization),
+ * and in headless Chromium the 82 lines of a GridHelper cost SwiftShader about as much as the robot.
+ */
+function createShaderGrid(size: number, spacing: number, centerColor: number, lineColor: number): THREE.Mesh {
+  const material = new THREE.ShaderMaterial({
+    uniforms: THREE.UniformsUtils.merge([
+      THREE.UniformsLib.fog,
+      { spacing: { value: spacing }, centerColor: { value: new THREE.Color(centerColor) }, lineColor: { value: new THREE.Color(lineColor) } },
+    ]),
+    vertexShader: `
+      varying vec2 vPlane;
+      #include <fog_pars_vertex>
+      void main() {
+        vPlane = position.xz;
+        vec4 mvPosition = modelViewMatrix * vec4(position, 1.0);
+        gl_Position = projectionMatrix * mvPosition;
+        #include <fog_vertex>
+      }`,
+    fragmentShader: `
+      uniform float spacing;
+      uniform vec3 centerColor;
+      uniform vec3 lineColor;
+      varying vec2 vPlane;
+      #include <fog_pars_fragment>
+      void main() {
+        vec2 cell = vPlane / spacing;
+        vec2 width = fwidth(cell);
+        vec2 toLine = abs(fract(cell - 0.5) - 0.5) / width; // pixels to the nearest line
+        float line = 1.0 - min(min(toLine.x, toLine.y), 1.0);
+        vec2 axis = abs(cell) / width;
+        float center = 1.0 - min(min(axis.x, axis.y), 1.0);
+        float alpha = max(line, center);
+        if (alpha < 0.01) discard;
+        gl_FragColor = vec4(center > 0.0 ? centerColor : lineColor, alpha);
+        #include <colorspace_fragment>
+        #include <fog_fragment>
+      }`,
+    transparent: true,
+    depthWrite: false,
+    fog: true,
+    side: THREE.DoubleSide,
+  });
+  const mesh = new THREE.Mesh(new THREE.PlaneGeometry(size, size).rotateX(-Math.PI / 2), material);
+  mesh.name = 'grid';
+  return mesh;
+}
+
 /** Highest pixel ratio used on a software rasterizer. */
 export const SOFTWARE_PIXEL_RATIO = 0.5;
 /** Highest drawing rate (Hz) on a software rasterizer. */
@@ -115,8 +164,7 @@ export function createViewer(container: HTMLElement): Viewer {
   fill.position.set(-3, 2, -2);
   scene.add(fill);
 
-  const grid = new THREE.GridHelper(4, 40, 0x3d4654, 0x262c35);
-  scene.add(grid);
+  scene.add(software ? createShaderGrid(4, 0.1, 0x3d4654, 0x262c35) : new THREE.GridHelper(4, 40, 0x3d4654, 0x262c35));
 
   const rosRoot = new THREE.Group();
   rosRoot.name = 'ros-root';
