@@ -7,7 +7,7 @@ import { createPagePerf } from '../../web/src/page-perf.ts';
 describe('page perf', () => {
   it('a deferred frame carries the waiting arrival to the frame that draws', () => {
     const perf = createPagePerf();
-    perf.message(0, 0.5, true, 3); // three messages drained, the first arrived at t = 0 ms
+    perf.message(0, 0.5, true, 3, 2); // three messages drained, the first arrived at t = 0 ms, the last at 2
     perf.frameStart(5);
     perf.frameEnd(6, false, true); // deferred by the cap
     perf.message(20, 0.1, true);
@@ -16,6 +16,7 @@ describe('page perf', () => {
     const summary = perf.summary();
     expect(summary.arrivalToFrameMs.n).toBe(1);
     expect(summary.arrivalToFrameMs.median).toBe(40); // from t = 0, not from the later arrival at 20
+    expect(summary.newestToFrameMs.median).toBe(20); // the newest shown arrived at 20
     expect(summary.messages).toBe(4);
     expect(summary.frames).toBe(2);
     expect(summary.drawn).toBe(1);

@@ -353,7 +353,7 @@ async function start(): Promise<void> {
     state.receivedAt = drainRows[drainLast];
     state.stamp = drainRows[drainLast + 1];
     state.sequence += count;
-    perf.message(drainFirst, performance.now() - now, true, count);
+    perf.message(drainFirst, performance.now() - now, true, count, drainRows[drainLast]);
   };
 
   const frame = () => {

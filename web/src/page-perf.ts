@@ -9,9 +9,9 @@ const CAPACITY = 8192;
 export interface PagePerf {
   /**
    * Adds handler time (ms) spent on `count` messages (a batch, 1 by default) whose first arrived at
-   * `arrivedAt`; marks the first arrival not yet drawn.
+   * `arrivedAt` and last at `newestAt` (default `arrivedAt`); marks the first and newest arrivals not yet drawn.
    */
-  message(arrivedAt: number, handlerMs: number, drawable: boolean, count?: number): void;
+  message(arrivedAt: number, handlerMs: number, drawable: boolean, count?: number, newestAt?: number): void;
   /**
    * Frame bookkeeping: call at the start and end of each animation frame callback; `drew` says
    * whether it drew, `deferred` that a change waits for a later frame (its arrivals carry over).
@@ -32,7 +32,10 @@ export interface PerfSummary {
   messages: number;
   frameWorkMs: { median: number; p99: number; max: number; mean: number };
   handlerMsPerMessage: number;
+  /** From the oldest message not yet drawn to the start of the frame that draws it. */
   arrivalToFrameMs: { median: number; p99: number; max: number; n: number };
+  /** From the newest message a drawn frame shows to that frame's start (the display lag of the latest data). */
+  newestToFrameMs: { median: number; p99: number; max: number; n: number };
 }
 
 function stats(ring: Float64Array, n: number): { median: number; p99: number; max: number; mean: number } {
@@ -46,6 +49,9 @@ function stats(ring: Float64Array, n: number): { median: number; p99: number; ma
 export function createPagePerf(): PagePerf {
   const work = new Float64Array(CAPACITY);
   const latency = new Float64Array(CAPACITY);
+  const newestLatency = new Float64Array(CAPACITY);
+  let newestUndrawn = Number.NaN;
+  let newestAtStart = Number.NaN;
   let frames = 0;
   let latencies = 0;
   let messages = 0;
@@ -56,8 +62,9 @@ export function createPagePerf(): PagePerf {
   let pendingAtStart = Number.NaN;
   let drawn = 0;
   return {
-    message(arrivedAt, handlerMs, drawable, count = 1) {
+    message(arrivedAt, handlerMs, drawable, count = 1, newestAt = arrivedAt) {
       messages += count;
+      if (drawable && !(newestAt <= newestUndrawn)) newestUndrawn = newestAt;
       handlerTotal += handlerMs;
       handlerSinceFrame += handlerMs;
       if (drawable && Number.isNaN(firstUndrawn)) firstUndrawn = arrivedAt;
@@ -66,16 +73,20 @@ export function createPagePerf(): PagePerf {
       started = now;
       pendingAtStart = firstUndrawn;
       firstUndrawn = Number.NaN;
+      newestAtStart = newestUndrawn;
+      newestUndrawn = Number.NaN;
     },
     frameEnd(now, drew, deferred = false) {
       if (!drew && deferred && !Number.isNaN(pendingAtStart)) {
         // Not drawn yet: the earliest waiting arrival is still waiting.
         if (Number.isNaN(firstUndrawn) || pendingAtStart < firstUndrawn) firstUndrawn = pendingAtStart;
+        if (!(newestAtStart <= newestUndrawn)) newestUndrawn = newestAtStart;
       }
       if (drew) {
         drawn++;
         if (!Number.isNaN(pendingAtStart)) {
           latency[latencies % CAPACITY] = started - pendingAtStart;
+          newestLatency[latencies % CAPACITY] = started - newestAtStart;
           latencies++;
         }
       }
@@ -87,10 +98,11 @@ export function createPagePerf(): PagePerf {
     reset() {
       frames = latencies = messages = drawn = 0;
       handlerTotal = handlerSinceFrame = 0;
-      firstUndrawn = Number.NaN;
+      firstUndrawn = newestUndrawn = Number.NaN;
     },
     summary() {
       const l = stats(latency, latencies);
+      const newest = stats(newestLatency, latencies);
       return {
         frames,
         drawn,
@@ -98,6 +110,7 @@ export function createPagePerf(): PagePerf {
         frameWorkMs: stats(work, frames),
         handlerMsPerMessage: messages > 0 ? handlerTotal / messages : Number.NaN,
         arrivalToFrameMs: { median: l.median, p99: l.p99, max: l.max, n: latencies },
+        newestToFrameMs: { median: newest.median, p99: newest.p99, max: newest.max, n: latencies },
       };
     },
   };
