@@ -23,6 +23,7 @@ let client: RosbridgeClient | undefined;
 let clientUrl = '';
 let store: JointStateStore | undefined;
 let offset = 0; // worker clock + offset = page clock (ms)
+let generation = 0;
 let counters: Int32Array | undefined; // ring mode
 let ring: Float64Array<ArrayBufferLike> = new Float64Array(0);
 let written = 0;
@@ -35,7 +36,7 @@ let reportedAt = -Infinity;
 function flush(): void {
   scheduled = undefined;
   if (!store || count === 0) return;
-  const batch: StreamBatch = { kind: 'batch', count, rows, rejected: store.rejected, lastError: store.lastError };
+  const batch: StreamBatch = { kind: 'batch', generation, count, rows, rejected: store.rejected, lastError: store.lastError };
   scope.postMessage(batch, [rows.buffer]);
   rows = new Float64Array(BATCH_ROWS * rowLength(store.jointNames.length));
   count = 0;
@@ -58,7 +59,7 @@ function reportRejections(s: JointStateStore, now: number): void {
   }
   reportedRejected = s.rejected;
   reportedAt = now;
-  const batch: StreamBatch = { kind: 'batch', count: 0, rows: new Float64Array(0), rejected: s.rejected, lastError: s.lastError };
+  const batch: StreamBatch = { kind: 'batch', generation, count: 0, rows: new Float64Array(0), rejected: s.rejected, lastError: s.lastError };
   scope.postMessage(batch);
 }
 
@@ -100,6 +101,7 @@ function start(request: StreamStart): void {
   // A new robot: fresh store and ring or buffer; the connection is kept when the URL is the same.
   store = createJointStateStore(request.jointNames);
   offset = performance.timeOrigin - request.timeOrigin;
+  generation = request.generation;
   const width = rowLength(request.jointNames.length);
   counters = request.ring ? new Int32Array(request.ring, 0, RING_COUNTERS) : undefined;
   ring = request.ring ? new Float64Array(request.ring, 8) : new Float64Array(0);
@@ -122,7 +124,7 @@ scope.addEventListener('message', (event) => {
   if (typeof m !== 'object' || m === null) return;
   const r = m as Record<string, unknown>;
   if (r.kind !== 'start' || typeof r.url !== 'string' || (r.dialect !== 'ros1' && r.dialect !== 'ros2') || typeof r.topic !== 'string'
-    || typeof r.timeOrigin !== 'number' || !Array.isArray(r.jointNames) || !r.jointNames.every((name) => typeof name === 'string')
+    || typeof r.timeOrigin !== 'number' || typeof r.generation !== 'number' || !Array.isArray(r.jointNames) || !r.jointNames.every((name) => typeof name === 'string')
     || (r.ring !== undefined && !(r.ring instanceof SharedArrayBuffer))) return;
   start(r as unknown as StreamStart);
 });

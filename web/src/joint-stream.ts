@@ -28,6 +28,8 @@ export interface StreamStart {
   jointNames: string[];
   /** performance.timeOrigin of the page: the worker reports arrival times on the page's clock. */
   timeOrigin: number;
+  /** Counts the starts; batches carry the one they belong to (older ones are dropped). */
+  generation: number;
   /** Counters (Int32 x RING_COUNTERS, 8-byte padded) then RING_ROWS rows; absent: post batches. */
   ring?: SharedArrayBuffer;
 }
@@ -35,6 +37,8 @@ export interface StreamStart {
 /** Worker -> page: rows since the previous batch (posting mode), or just the rejections (ring mode). */
 export interface StreamBatch {
   kind: 'batch';
+  /** The start this batch belongs to. */
+  generation: number;
   /** Number of rows in `rows`. */
   count: number;
   /** count rows of rowLength(nq) numbers, oldest first. */
@@ -60,18 +64,19 @@ export interface JointStream {
   close(): void;
 }
 
-/** Checks a worker message from `unknown`; returns it typed, or a reason naming the field. */
+/** Checks a worker message from `unknown` (rows for nq joints); returns it typed, or a reason naming the field. */
 export function parseStreamBatch(value: unknown, nq: number): StreamBatch | string {
   if (typeof value !== 'object' || value === null) return 'joint stream: expected an object';
   const m = value as Record<string, unknown>;
   if (m.kind !== 'batch') return `joint stream.kind: expected "batch", got ${String(m.kind)}`;
+  if (typeof m.generation !== 'number') return `joint stream.generation: expected a number, got ${String(m.generation)}`;
   const count = m.count;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) return `joint stream.count: expected a whole number >= 0, got ${String(count)}`;
   if (!(m.rows instanceof Float64Array) || m.rows.length < count * rowLength(nq)) {
     return `joint stream.rows: expected a Float64Array of at least ${count * rowLength(nq)} numbers`;
   }
   if (typeof m.rejected !== 'number' || typeof m.lastError !== 'string') return 'joint stream.rejected/lastError: expected a number and a string';
-  return { kind: 'batch', count, rows: m.rows, rejected: m.rejected, lastError: m.lastError };
+  return { kind: 'batch', generation: m.generation, count, rows: m.rows, rejected: m.rejected, lastError: m.lastError };
 }
 
 /** Starts the worker for `url`; malformed worker messages go to `onError`. */
@@ -86,7 +91,10 @@ export function createJointStream(options: { url: string; dialect: Dialect; topi
   let rejected = 0;
   let lastError = '';
   const queue: StreamBatch[] = [];
+  let generation = 0;
   worker.addEventListener('message', (event: MessageEvent<unknown>) => {
+    // A batch of an earlier robot (in flight when the robot changed) has another row length.
+    if ((event.data as { generation?: unknown } | null)?.generation !== generation) return;
     const batch = parseStreamBatch(event.data, nq);
     if (typeof batch === 'string') return options.onError(batch);
     rejected = batch.rejected;
@@ -105,11 +113,12 @@ export function createJointStream(options: { url: string; dialect: Dialect; topi
     start(jointNames) {
       nq = jointNames.length;
       width = rowLength(nq);
+      generation++;
       queue.length = 0;
       read = 0;
       const message: StreamStart = {
         kind: 'start', url: options.url, dialect: options.dialect, topic: options.topic,
-        jointNames: [...jointNames], timeOrigin: performance.timeOrigin,
+        jointNames: [...jointNames], timeOrigin: performance.timeOrigin, generation,
       };
       if (shared) {
         const buffer = new SharedArrayBuffer(8 + RING_ROWS * width * 8);
