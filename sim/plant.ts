@@ -320,7 +320,9 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
   /** One physics sub-step of length h; sensors sample on the first of a step. @realtime */
   const substep = (withSensors: boolean): void => {
     forwardKinematics(model, data, q);
-    computeLinkMotion(model, data.X_WL, v, qdd, motion); // axes for the forces; motion refreshed below
+    let forced = false;
+    for (let s = 0; s < slotCount; s++) if (forces.link[s] >= 0) forced = true;
+    if (forced) computeLinkMotion(model, data.X_WL, v, qdd, motion); // axes for the forces; motion refreshed below
     applyForces();
     if (actuatorSubsteps > 1) {
       actuatorSubstepped(withSensors);

@@ -100,7 +100,16 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
   let current = target;
   let mean = target;
   if (L > 0 && rate * H < 700) {
-    const decay = Math.exp(-rate * H);
+    let decay: number;
+    if (command.mode === DriveMode.voltage) {
+      decay = Math.exp(-rate * H); // R/L: R changes with temperature
+    } else {
+      if (state.currentDecayPeriod[joint] !== H) {
+        state.currentDecay[joint] = Math.exp(-rate * H);
+        state.currentDecayPeriod[joint] = H;
+      }
+      decay = state.currentDecay[joint];
+    }
     current = target + (previous - target) * decay;
     mean = target + ((previous - target) * (1 - decay)) / (rate * H);
   }

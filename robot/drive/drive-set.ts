@@ -192,6 +192,9 @@ export interface DriveState {
   readonly jointVelocity: Float64Array;
   readonly subStep: Float64Array;
   readonly kinematicError: Float64Array;
+  /** The 'averaged' fidelity's current-loop decay e^(−ωc·H) and the period H it was computed for (an exp saved per period). */
+  readonly currentDecay: Float64Array;
+  readonly currentDecayPeriod: Float64Array;
 }
 
 /** A command to one joint's drive firmware; plain mutable numbers, reuse one object. */
@@ -246,7 +249,7 @@ export function createDriveState(set: DriveSet): DriveState {
     velocityIntegral: floats(n), currentReference: floats(n), velocityReference: floats(n), filteredVelocity: floats(n),
     lastEncoderAngle: floats(n), tick: floats(n), velocityPhase: new Int32Array(n), positionPhase: new Int32Array(n), torque: floats(n), meshTorque: floats(n),
     motorFrictionTorque: floats(n), jointFrictionTorque: floats(n), jointPosition: floats(n), jointVelocity: floats(n),
-    subStep: floats(n), kinematicError: floats(n),
+    subStep: floats(n), kinematicError: floats(n), currentDecay: floats(n), currentDecayPeriod: floats(n),
   };
 }
 
