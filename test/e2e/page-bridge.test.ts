@@ -351,8 +351,16 @@ describe('page against a bare rosbridge server', () => {
     await saveScreenshot(page, 'link-down');
     bridge = await startScriptedBridge({ port });
     await waitFor('link up again', async () => (await page.getByTestId('link-state').textContent()) === 'connected', 15_000);
-    bridge.publishJointState(NAMES, [0.25, 0, 0, 0, 0, 0]);
-    await waitFor('new data after reconnect', async () => Math.abs((await robotInPage())!.position[0] - 0.25) < 1e-9);
+    // A robot keeps publishing: every 100 ms until the page shows it (the joint stream has its own
+    // connection, which comes back on its own schedule; one message sent before it resubscribed is gone).
+    let sentAt = 0;
+    await waitFor('new data after reconnect', async () => {
+      if (Date.now() - sentAt >= 100) {
+        bridge.publishJointState(NAMES, [0.25, 0, 0, 0, 0, 0]);
+        sentAt = Date.now();
+      }
+      return Math.abs((await robotInPage())!.position[0] - 0.25) < 1e-9;
+    });
     // Nothing queued while down is replayed: at most the explicit stop (zeros) arrives.
     await page.waitForTimeout(300);
     const moving = (r: { msg: Record<string, unknown> }) => Object.values((r.msg.twist as { linear: Record<string, number> }).linear).some((x) => x !== 0);
