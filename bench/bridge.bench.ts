@@ -190,9 +190,11 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
   const publisher = spawn({ role: 'publisher', url: server.url });
   await publisher.next();
   await new Promise((r) => setTimeout(r, 200));
-  // Offered at the 50 000 msg/s target: sustaining it means receiving at that rate with >= 99 %
-  // delivered (offered at 60 000, a loaded 2-core machine delivered 72 % and the figure meant less).
-  const rate = 50_000;
+  // Offered 10 % above the 50 000 msg/s target, so that reaching the target is visible (offered
+  // exactly at it, timer pacing lands a little under it). Sustained means received at that rate
+  // with >= 99 % delivered. Quiet machine: 54 100-54 455 (JSON), 53 000-54 200 (CBOR), all
+  // delivered; offered 60 000, JSON saturated at 44 600. A loaded machine delivers less.
+  const rate = 55_000;
   const seconds = quick ? 1 : 5;
   subscriber.worker.postMessage('start');
   const subscriberStart = await subscriber.next();
