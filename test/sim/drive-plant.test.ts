@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { ActuatorMode } from '../../sim/actuators.ts';
 import { loadSimRobot } from '../../sim/load-sim-robot.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
+import { createPlant } from '../../sim/plant.ts';
 
 describe('plant with drives', () => {
   it('a motor stalled against the joint stop draws V/R and its torque reaches the stop through the reducer', () => {
@@ -46,5 +48,33 @@ describe('plant with drives', () => {
     [0.3, 0.5, 0.6, -0.2, 0.4, 0.5].forEach((target, k) => expect(Math.abs(sim.plant.q[k] - target)).toBeLessThan((0.01 * Math.PI) / 180));
     // No chatter at standstill (a too-long step for the firmware's velocity loop rings at 500 Hz).
     expect(peak).toBeLessThan(5e-3);
+  });
+  it('steps the drives once per velocity-loop period against the step\'s mass matrix; bad sub-step options are named', () => {
+    for (const robot of ['servo-arm', 'ur5e', 'panda']) {
+      const plant = loadSimRobot(robot).sim.plant;
+      // 1 ms steps, 4 kHz velocity loops: 4 actuator sub-steps, one rigid-body step.
+      expect([robot, plant.substeps, plant.actuatorSubsteps]).toEqual([robot, 1, 4]);
+    }
+    const { model } = loadRobot('ur5e');
+    expect(() => createPlant(model, { actuatorSubsteps: 0 })).toThrow(/actuatorSubsteps = 0: expected an integer 1\.\.1000/);
+    expect(() => createPlant(model, { integrator: 'rk4', actuatorSubsteps: 3 })).toThrow(/only semi-implicit Euler/);
+    expect(() => createPlant(model, { substeps: 'many' as unknown as number })).toThrow(/substeps = "many"/);
+    // A 0.1 rad step on every joint settles on the target, quietly.
+    const settle = (actuatorSubsteps: number) => {
+      const { sim } = loadSimRobot('servo-arm', { actuatorSubsteps });
+      const plant = sim.plant;
+      const target = Array.from(plant.q, (q) => q + 0.1);
+      sim.forward('position', target);
+      for (let i = 0; i < 1500; i++) sim.step();
+      let peak = 0;
+      for (let i = 0; i < 300; i++) {
+        sim.step();
+        for (let k = 0; k < 6; k++) peak = Math.max(peak, Math.abs(plant.v[k]));
+      }
+      return { error: Math.max(...target.map((t, k) => Math.abs(plant.q[k] - t))), peak };
+    };
+    const four = settle(4);
+    expect(four.error).toBeLessThan(1e-3);
+    expect(four.peak).toBeLessThan(5e-3);
   });
 });
