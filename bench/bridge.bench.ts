@@ -41,7 +41,22 @@ function busiest(threads: Record<string, number>, wallMs: number): { limited_by:
 // Worker code runs as plain JS (eval), importing roslib by absolute URL.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { Worker } = require('node:worker_threads');
 const now = () => performance.timeOrigin + performance.now();
+// Microseconds on the process-wide monotonic clock (CLOCK_MONOTONIC): comparable across threads.
+const clockUs = () => {
+  const t = process.hrtime();
+  return t[0] * 1e6 + t[1] / 1e3;
+};
+// Garbage-collection pauses of this thread (us), by kind.
+const watchGc = () => {
+  const { PerformanceObserver } = require('node:perf_hooks');
+  const pauses = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push([e.duration * 1000, e.detail ? e.detail.kind : 0]);
+  }).observe({ entryTypes: ['gc'] });
+  return pauses;
+};
 const cpuMs = () => {
   try {
     const stat = require('node:fs').readFileSync('/proc/thread-self/stat', 'utf8');
@@ -103,51 +118,71 @@ const cpuMs = () => {
     });
   } else if (role === 'echo') {
     const ros = await connect();
+    const gc = watchGc();
     const pong = new Topic({ ros, name: '/pong', messageType: 'sensor_msgs/JointState' });
     pong.advertise();
-    new Topic({ ros, name: '/ping', messageType: 'sensor_msgs/JointState' }).subscribe((m) => pong.publish(m));
-    parentPort.on('message', () => parentPort.postMessage({ cpu: cpuMs() - cpu0 }));
+    // Per-sample stamps (us, process-wide monotonic clock): ping received, pong handed to roslib.
+    const received = new Float64Array(workerData.count).fill(NaN);
+    const sent = new Float64Array(workerData.count).fill(NaN);
+    new Topic({ ros, name: '/ping', messageType: 'sensor_msgs/JointState' }).subscribe((m) => {
+      const k = Number(m.header.frame_id);
+      received[k] = clockUs();
+      pong.publish(m);
+      sent[k] = clockUs();
+    });
+    parentPort.on('message', () => parentPort.postMessage({ cpu: cpuMs() - cpu0, received, sent, gc }));
     parentPort.postMessage({ ready: true });
+  } else if (role === 'metronome') {
+    // Paces the pinger: sleeps in Atomics.wait (a futex wait with a sub-ms timeout, no spinning,
+    // no 1 ms timer granularity) until each absolute 1 ms deadline, then posts the tick.
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    const { count, periodMs } = workerData;
+    const start = performance.now() + 10;
+    const late = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      const due = start + i * periodMs;
+      const wait = due - performance.now();
+      if (wait > 0) Atomics.wait(sleeper, 0, 0, wait);
+      late[i] = (performance.now() - due) * 1000;
+      parentPort.postMessage(i);
+    }
+    parentPort.postMessage({ late, elapsedMs: performance.now() - start });
   } else if (role === 'pinger') {
     const a = await connect();
+    const gc = watchGc();
     const ping = new Topic({ ros: a, name: '/ping', messageType: 'sensor_msgs/JointState' });
     ping.advertise();
-    const sentAt = new Map();
-    const rtt = [];
+    const n = workerData.count;
+    // Per-sample stamps (us): before and after roslib's publish, pong received.
+    const sendAt = new Float64Array(n).fill(NaN);
+    const sentAt = new Float64Array(n).fill(NaN);
+    const backAt = new Float64Array(n).fill(NaN);
     new Topic({ ros: a, name: '/pong', messageType: 'sensor_msgs/JointState' }).subscribe((m) => {
-      const t0 = sentAt.get(m.header.frame_id);
-      if (t0 !== undefined) rtt.push(now() - t0);
+      backAt[Number(m.header.frame_id)] = clockUs();
     });
     await new Promise((r) => setTimeout(r, 300));
-    const n = workerData.count;
     const messages = Array.from({ length: n }, (_, i) => {
       const m = js(i);
       m.header.frame_id = String(i);
       return m;
     });
     const cpuStart = cpuMs();
-    const start = performance.now();
-    let i = 0;
-    // How late each wake-up is after its deadline: the machine's scheduling noise, seen by this
-    // thread, to set beside the round-trip tail.
-    const late = [];
-    let due = start;
-    // One ping per 1 ms deadline, timer-paced (a late wake-up sends one, never a burst).
-    await new Promise((done) => {
-      const tick = () => {
-        late.push(performance.now() - due);
-        const m = messages[i++];
-        sentAt.set(m.header.frame_id, now());
+    // Paced by a metronome thread; the ticks' own delivery lateness is not in the round trip,
+    // which starts at sendAt. How late each tick is after its deadline is reported.
+    const metronome = new Worker(workerData.self, { eval: true, workerData: { ...workerData, role: 'metronome', periodMs: 1 } });
+    const t0 = performance.now();
+    const result = await new Promise((done) => {
+      metronome.on('message', (i) => {
+        if (typeof i !== 'number') return done(i);
+        const m = messages[i];
+        sendAt[i] = clockUs();
         ping.publish(m);
-        if (i >= n) return done();
-        due = Math.max(performance.now(), start + i);
-        setTimeout(tick, due - performance.now());
-      };
-      tick();
+        sentAt[i] = clockUs();
+      });
     });
-    const elapsed = performance.now() - start;
+    const elapsed = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 300));
-    parentPort.postMessage({ rtt, late, sent: n, rate: n / elapsed * 1000, cpu: cpuMs() - cpuStart });
+    parentPort.postMessage({ sendAt, sentAt, backAt, late: result.late, sent: n, rate: n / result.elapsedMs * 1000, cpu: cpuMs() - cpuStart, gc, elapsed });
   } else if (role === 'fanout') {
     const delays = [];
     for (let k = 0; k < workerData.subscribers; k++) {
@@ -167,7 +202,7 @@ const cpuMs = () => {
 interface Reply { ready?: boolean; error?: string; [key: string]: unknown }
 
 function spawn(data: Record<string, unknown>): { worker: Worker; next: () => Promise<Reply>; replies: Reply[] } {
-  const worker = new Worker(WORKER, { eval: true, workerData: { roslib: ROSLIB_URL, cborx: CBORX_URL, joints: JOINTS, ...data } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { roslib: ROSLIB_URL, cborx: CBORX_URL, joints: JOINTS, self: WORKER, ...data } });
   const replies: Reply[] = [];
   let waiting: ((r: Reply) => void) | undefined;
   worker.on('message', (r: Reply) => {
@@ -254,16 +289,44 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
 bench('bridge/throughput-json', async (options) => [await throughput('bridge/throughput-json', 'none', options.quick)]);
 bench('bridge/throughput-cbor', async (options) => [await throughput('bridge/throughput-cbor', 'cbor', options.quick)]);
 
+/** Microseconds on the process-wide monotonic clock, as the workers' `clockUs`. */
+function clockUs(): number {
+  const t = process.hrtime();
+  return t[0] * 1e6 + t[1] / 1e3;
+}
+
+/** p50/p99/max of the finite values, rounded to us. */
+function hop(values: ArrayLike<number>): { p50: number; p99: number; max: number } {
+  const finite = Array.from(values).filter(Number.isFinite);
+  const s = summarize(finite);
+  return { p50: Math.round(s.median), p99: Math.round(s.p99), max: Math.round(s.max) };
+}
+
+/** Count and largest pause of a thread's [duration us, kind] GC records. */
+function gcSummary(pauses: [number, number][]): { count: number; max_us: number; scavenges: number } {
+  return { count: pauses.length, max_us: Math.round(Math.max(0, ...pauses.map((p) => p[0]))), scavenges: pauses.filter((p) => p[1] === 1).length };
+}
+
 bench('bridge/latency', async (options) => {
   const server = new RosbridgeServer();
   await server.start({ host: '127.0.0.1', port: 0 });
   const count = options.quick ? 1000 : 10_000;
-  const echo = spawn({ role: 'echo', url: server.url });
+  // Server-side stamps (us) by an in-process subscriber: called as the server handles the publish,
+  // after it has parsed, validated and queued it for the subscribers (written at the end of that tick).
+  const serverPing = new Float64Array(count).fill(NaN);
+  const serverPong = new Float64Array(count).fill(NaN);
+  const stamp = (into: Float64Array) => (msg: unknown) => {
+    const k = Number((msg as { header: { frame_id: string } }).header.frame_id);
+    if (k >= 0 && k < count) into[k] = clockUs();
+  };
+  server.subscribe('/ping', stamp(serverPing), 'sensor_msgs/JointState');
+  server.subscribe('/pong', stamp(serverPong), 'sensor_msgs/JointState');
+  const echo = spawn({ role: 'echo', url: server.url, count });
   await echo.next();
   // Garbage-collection pauses of the server thread during the run (each one holds every round trip in flight).
-  const pauses: number[] = [];
+  const pauses: [number, number][] = [];
   const gcObserver = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) pauses.push(entry.duration * 1000);
+    for (const entry of list.getEntries()) pauses.push([entry.duration * 1000, ((entry as unknown as { detail?: { kind?: number } }).detail)?.kind ?? 0]);
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const serverCpu0 = threadCpuMs();
@@ -276,16 +339,40 @@ bench('bridge/latency', async (options) => {
   await pinger.worker.terminate();
   await echo.worker.terminate();
   await server.close();
-  const rtt = (reply.rtt as number[]).map((ms) => ms * 1000);
-  const stats = summarize(rtt.slice(Math.floor(rtt.length * 0.05)));
-  const late = summarize((reply.late as number[]).map((ms) => ms * 1000));
+  const sendAt = reply.sendAt as Float64Array;
+  const sentAt = reply.sentAt as Float64Array;
+  const backAt = reply.backAt as Float64Array;
+  const echoIn = echoReply.received as Float64Array;
+  const echoOut = echoReply.sent as Float64Array;
+  // The first 5 % are warm-up (JIT, socket buffers).
+  const from = Math.floor(count * 0.05);
+  const rtt: number[] = [];
+  const hops = { pinger_send: [] as number[], to_server: [] as number[], server_to_echo: [] as number[], echo_send: [] as number[], echo_to_server: [] as number[], server_to_pinger: [] as number[] };
+  for (let k = from; k < count; k++) {
+    if (!Number.isFinite(backAt[k])) continue;
+    rtt.push(backAt[k] - sendAt[k]);
+    hops.pinger_send.push(sentAt[k] - sendAt[k]);
+    hops.to_server.push(serverPing[k] - sendAt[k]);
+    hops.server_to_echo.push(echoIn[k] - serverPing[k]);
+    hops.echo_send.push(echoOut[k] - echoIn[k]);
+    hops.echo_to_server.push(serverPong[k] - echoIn[k]);
+    hops.server_to_pinger.push(backAt[k] - serverPong[k]);
+  }
+  const stats = summarize(rtt);
+  // Where the tail is: for the round trips at or above the p99, the mean of each hop.
+  const tail: Record<string, number> = {};
+  const slow = rtt.map((r, i) => [r, i] as const).filter(([r]) => r >= stats.p99).map(([, i]) => i);
+  for (const [name, values] of Object.entries(hops)) tail[name] = Math.round(slow.reduce((a, i) => a + values[i], 0) / Math.max(1, slow.length));
+  const perHop = Object.fromEntries(Object.entries(hops).map(([name, values]) => [name, hop(values)]));
+  const late = hop(reply.late as Float64Array);
   const perPing = (ms: number) => +((ms * 1000) / count).toFixed(1);
   return [{
     name: 'bridge/latency', unit: 'us', median: stats.median, p99: stats.p99, n: rtt.length, max: stats.max, sent: count,
     rate_hz: +(reply.rate as number).toFixed(1), server_cpu_us_per_round_trip: perPing(serverCpu), pinger_cpu_us_per_round_trip: perPing(reply.cpu as number),
     echo_cpu_us_per_round_trip: perPing(echoReply.cpu as number),
-    pinger_timer_late_p50_us: +late.median.toFixed(0), pinger_timer_late_p99_us: +late.p99.toFixed(0),
-    server_gc_pauses: pauses.length, server_gc_max_us: +(pauses.length > 0 ? Math.max(...pauses) : 0).toFixed(0),
+    pinger_tick_late_p50_us: late.p50, pinger_tick_late_p99_us: late.p99,
+    hops_us: perHop, tail_hops_mean_us: tail,
+    gc: { server: gcSummary(pauses), pinger: gcSummary(reply.gc as [number, number][]), echo: gcSummary(echoReply.gc as [number, number][]) },
     load_average_1min: loadavg()[0],
   }];
 });
