@@ -48,12 +48,13 @@ const clockUs = () => {
   const t = process.hrtime();
   return t[0] * 1e6 + t[1] / 1e3;
 };
-// Garbage-collection pauses of this thread (us), by kind.
+// Garbage-collection pauses of this thread: [duration us, kind, start us on clockUs].
 const watchGc = () => {
   const { PerformanceObserver } = require('node:perf_hooks');
   const pauses = [];
+  const offset = clockUs() - performance.now() * 1000;
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push([e.duration * 1000, e.detail ? e.detail.kind : 0]);
+    for (const e of list.getEntries()) pauses.push([e.duration * 1000, e.detail ? e.detail.kind : 0, offset + e.startTime * 1000]);
   }).observe({ entryTypes: ['gc'] });
   return pauses;
 };
@@ -303,7 +304,7 @@ function hop(values: ArrayLike<number>): { p50: number; p99: number; max: number
 }
 
 /** Count and largest pause of a thread's [duration us, kind] GC records. */
-function gcSummary(pauses: [number, number][]): { count: number; max_us: number; scavenges: number } {
+function gcSummary(pauses: [number, number, number][]): { count: number; max_us: number; scavenges: number } {
   return { count: pauses.length, max_us: Math.round(Math.max(0, ...pauses.map((p) => p[0]))), scavenges: pauses.filter((p) => p[1] === 1).length };
 }
 
@@ -324,9 +325,10 @@ bench('bridge/latency', async (options) => {
   const echo = spawn({ role: 'echo', url: server.url, count });
   await echo.next();
   // Garbage-collection pauses of the server thread during the run (each one holds every round trip in flight).
-  const pauses: [number, number][] = [];
+  const pauses: [number, number, number][] = [];
+  const gcOffset = clockUs() - performance.now() * 1000;
   const gcObserver = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) pauses.push([entry.duration * 1000, ((entry as unknown as { detail?: { kind?: number } }).detail)?.kind ?? 0]);
+    for (const entry of list.getEntries()) pauses.push([entry.duration * 1000, ((entry as unknown as { detail?: { kind?: number } }).detail)?.kind ?? 0, gcOffset + entry.startTime * 1000]);
   });
   gcObserver.observe({ entryTypes: ['gc'] });
   const serverCpu0 = threadCpuMs();
@@ -363,6 +365,14 @@ bench('bridge/latency', async (options) => {
   const tail: Record<string, number> = {};
   const slow = rtt.map((r, i) => [r, i] as const).filter(([r]) => r >= stats.p99).map(([, i]) => i);
   for (const [name, values] of Object.entries(hops)) tail[name] = Math.round(slow.reduce((a, i) => a + values[i], 0) / Math.max(1, slow.length));
+  // Which slow round trips had a GC pause (of any of the three threads) inside them.
+  const allPauses = [...pauses, ...(reply.gc as [number, number, number][]), ...(echoReply.gc as [number, number, number][])];
+  const sampleIndex: number[] = [];
+  for (let k = from; k < count; k++) if (Number.isFinite(backAt[k])) sampleIndex.push(k);
+  const withGc = slow.filter((i) => {
+    const k = sampleIndex[i];
+    return allPauses.some(([duration, , at]) => at < backAt[k] && at + duration > sendAt[k]);
+  }).length;
   const perHop = Object.fromEntries(Object.entries(hops).map(([name, values]) => [name, hop(values)]));
   const late = hop(reply.late as Float64Array);
   const perPing = (ms: number) => +((ms * 1000) / count).toFixed(1);
@@ -371,8 +381,8 @@ bench('bridge/latency', async (options) => {
     rate_hz: +(reply.rate as number).toFixed(1), server_cpu_us_per_round_trip: perPing(serverCpu), pinger_cpu_us_per_round_trip: perPing(reply.cpu as number),
     echo_cpu_us_per_round_trip: perPing(echoReply.cpu as number),
     pinger_tick_late_p50_us: late.p50, pinger_tick_late_p99_us: late.p99,
-    hops_us: perHop, tail_hops_mean_us: tail,
-    gc: { server: gcSummary(pauses), pinger: gcSummary(reply.gc as [number, number][]), echo: gcSummary(echoReply.gc as [number, number][]) },
+    hops_us: perHop, tail_hops_mean_us: tail, tail_round_trips: slow.length, tail_round_trips_with_gc: withGc,
+    gc: { server: gcSummary(pauses), pinger: gcSummary(reply.gc as [number, number, number][]), echo: gcSummary(echoReply.gc as [number, number, number][]) },
     load_average_1min: loadavg()[0],
   }];
 });

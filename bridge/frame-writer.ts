@@ -21,9 +21,50 @@ const OPCODE_TEXT = 0x1;
 const OPCODE_BINARY = 0x2;
 const FIN = 0x80;
 
-/** Queues frames for one socket and writes them once per turn. */
+/**
+ * UTF-8 of `head + body + tail` in one Buffer, each part written in place: no joined string (a
+ * concatenation would be flattened, that is copied, before encoding).
+ */
+export function encodeJoined(head: string, body: string, tail: string): Buffer {
+  const headBytes = Buffer.byteLength(head, 'utf8');
+  const bodyBytes = Buffer.byteLength(body, 'utf8');
+  const out = Buffer.allocUnsafe(headBytes + bodyBytes + Buffer.byteLength(tail, 'utf8'));
+  out.write(head, 0, headBytes, 'utf8');
+  out.write(body, headBytes, bodyBytes, 'utf8');
+  if (tail.length > 0) out.write(tail, headBytes + bodyBytes, 'utf8');
+  return out;
+}
+
+/** Bytes of the header in front of a server frame of `length` payload bytes. */
+function headerSize(length: number): number {
+  return length < 126 ? 2 : length < 65536 ? 4 : 10;
+}
+
+/** Writes the header of a final, unmasked frame at `at` in `out`; returns the offset after it. */
+function writeHeader(out: Buffer, at: number, opcode: number, length: number): number {
+  out[at] = FIN | opcode;
+  if (length < 126) {
+    out[at + 1] = length;
+    return at + 2;
+  }
+  if (length < 65536) {
+    out[at + 1] = 126;
+    out.writeUInt16BE(length, at + 2);
+    return at + 4;
+  }
+  out[at + 1] = 127;
+  out.writeUInt32BE(Math.floor(length / 0x100000000), at + 2);
+  out.writeUInt32BE(length >>> 0, at + 6);
+  return at + 10;
+}
+
+/**
+ * Queues frames for one socket and writes them once per turn. Headers are written at flush time
+ * into the one output buffer (no header buffer per frame); the queue arrays are reused.
+ */
 export class FrameWriter {
-  private chunks: Uint8Array[] = [];
+  private readonly payloads: Uint8Array[] = [];
+  private readonly opcodes: number[] = [];
   private pending = 0;
   private scheduled = false;
   private readonly flushBound = (): void => this.flush();
@@ -51,23 +92,9 @@ export class FrameWriter {
 
   private frame(opcode: number, payload: Uint8Array): void {
     const length = payload.byteLength;
-    let header: Buffer;
-    if (length < 126) {
-      header = Buffer.allocUnsafe(2);
-      header[1] = length;
-    } else if (length < 65536) {
-      header = Buffer.allocUnsafe(4);
-      header[1] = 126;
-      header.writeUInt16BE(length, 2);
-    } else {
-      header = Buffer.allocUnsafe(10);
-      header[1] = 127;
-      header.writeUInt32BE(Math.floor(length / 0x100000000), 2);
-      header.writeUInt32BE(length >>> 0, 6);
-    }
-    header[0] = FIN | opcode;
-    this.chunks.push(header, payload);
-    this.pending += header.length + length;
+    this.payloads.push(payload);
+    this.opcodes.push(opcode);
+    this.pending += headerSize(length) + length;
     if (!this.scheduled) {
       this.scheduled = true;
       process.nextTick(this.flushBound);
@@ -78,19 +105,37 @@ export class FrameWriter {
   flush(): void {
     this.scheduled = false;
     if (this.pending === 0) return;
-    const chunks = this.chunks;
+    const { payloads, opcodes } = this;
     const total = this.pending;
-    this.chunks = [];
     this.pending = 0;
     const socket = this.socket;
-    if (!socket.writable || !this.isOpen()) return;
-    if (total <= COPY_LIMIT) {
-      socket.write(Buffer.concat(chunks, total));
-      return;
+    try {
+      if (!socket.writable || !this.isOpen()) return;
+      if (total <= COPY_LIMIT) {
+        const out = Buffer.allocUnsafe(total);
+        let at = 0;
+        for (let i = 0; i < payloads.length; i++) {
+          const payload = payloads[i];
+          at = writeHeader(out, at, opcodes[i], payload.byteLength);
+          out.set(payload, at);
+          at += payload.byteLength;
+        }
+        socket.write(out);
+        return;
+      }
+      // Large payloads (images, point clouds) are not copied: one writev of every chunk.
+      socket.cork();
+      for (let i = 0; i < payloads.length; i++) {
+        const payload = payloads[i];
+        const header = Buffer.allocUnsafe(headerSize(payload.byteLength));
+        writeHeader(header, 0, opcodes[i], payload.byteLength);
+        socket.write(header);
+        socket.write(payload);
+      }
+      socket.uncork();
+    } finally {
+      payloads.length = 0;
+      opcodes.length = 0;
     }
-    // Large payloads (images, point clouds) are not copied: one writev of every chunk.
-    socket.cork();
-    for (const chunk of chunks) socket.write(chunk);
-    socket.uncork();
   }
 }

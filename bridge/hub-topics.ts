@@ -6,6 +6,9 @@ import { canonicalTypeName } from './message-schema.ts';
 
 const utf8 = new TextEncoder();
 
+/** UTF-8 of `head + body + tail` in one byte array, made without joining the strings. */
+export type JoinedTextEncoder = (head: string, body: string, tail: string) => Uint8Array;
+
 /** One published message on its way to subscribers; encodings are computed once, on demand. */
 export class Delivery {
   private jsonText: string | undefined;
@@ -26,20 +29,32 @@ export class Delivery {
   /** The JSON `publish` frame. */
   json(): string {
     if (this.jsonText === undefined) {
-      const source = this.sourceFrame;
-      this.sourceFrame = undefined;
-      const text = source === undefined ? undefined : jsonMemberText(source, 'msg');
-      this.jsonText = `${this.prefix}${text ?? JSON.stringify(this.msg)}}`;
+      const body = this.msgText();
+      this.jsonText = `${this.prefix}${body}}`;
     }
     return this.jsonText;
   }
 
+  /** The `msg` member's JSON text: from the source frame while it is held, else serialized. */
+  private msgText(): string {
+    const source = this.sourceFrame;
+    this.sourceFrame = undefined;
+    const text = source === undefined ? undefined : jsonMemberText(source, 'msg');
+    return text ?? JSON.stringify(this.msg);
+  }
+
   /**
-   * The JSON `publish` frame as UTF-8, encoded once for every subscriber (sent as a text frame) by
-   * `encode` (TextEncoder when not given).
+   * The JSON `publish` frame as UTF-8, encoded once for every subscriber (sent as a text frame).
+   * `encode` writes the UTF-8 of its three parts one after the other (the topic's prefix, the msg
+   * text, the closing brace), so the frame text is never concatenated; TextEncoder when not given.
    */
-  jsonBytes(encode?: (text: string) => Uint8Array): Uint8Array {
-    return (this.jsonUtf8 ??= encode ? encode(this.json()) : utf8.encode(this.json()));
+  jsonBytes(encode?: JoinedTextEncoder): Uint8Array {
+    if (this.jsonUtf8 === undefined) {
+      if (!encode) this.jsonUtf8 = utf8.encode(this.json());
+      else if (this.jsonText !== undefined) this.jsonUtf8 = encode(this.jsonText, '', '');
+      else this.jsonUtf8 = encode(this.prefix, this.msgText(), '}');
+    }
+    return this.jsonUtf8;
   }
 
   /** The CBOR `publish` frame. */

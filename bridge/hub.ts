@@ -10,7 +10,7 @@ import { type TopicEntry, TopicTable } from './hub-topics.ts';
 import type { Dialect } from './message-build.ts';
 import { timeToSeconds } from './message-build.ts';
 import { messageSchema } from './message-schema.ts';
-import { validateMessage } from './message-validate.ts';
+import { type ValidateOptions, validateMessage } from './message-validate.ts';
 import { absoluteName } from './protocol.ts';
 import { registerRosapi } from './rosapi.ts';
 
@@ -41,6 +41,8 @@ export class BridgeHub implements Bus {
   /** Settings as given, with defaults filled in. */
   readonly options: Required<HubOptions>;
   private readonly localOwner = { node: '/embodied_local' };
+  /** Validation options without and with typed-array flattening, made once (not per message). */
+  private readonly validateOptions: readonly [ValidateOptions, ValidateOptions];
 
   constructor(options: HubOptions = {}) {
     this.options = {
@@ -51,6 +53,8 @@ export class BridgeHub implements Bus {
       wallTime: options.wallTime ?? (() => Date.now() / 1000),
     };
     this.dialect = this.options.dialect;
+    const dialect = this.options.normalizeTime ? this.dialect : undefined;
+    this.validateOptions = [{ dialect, plainArrays: false }, { dialect, plainArrays: true }];
     this.calls = new HubCalls(this.options.serviceTimeoutMs, this.options.allowUnknownTypes);
     registerRosapi(this);
   }
@@ -58,7 +62,7 @@ export class BridgeHub implements Bus {
   /** Checks `msg` against `type`: null when acceptable, else the error text. */
   checkMessage(type: string, msg: unknown, plainArrays = false): string | null {
     if (!messageSchema(type)) return this.options.allowUnknownTypes ? null : `unknown message type "${type}"`;
-    return validateMessage(type, msg, { dialect: this.options.normalizeTime ? this.dialect : undefined, plainArrays });
+    return validateMessage(type, msg, this.validateOptions[plainArrays ? 1 : 0]);
   }
 
   /** Current time in seconds: the latest /clock message when there is one, else wall time. */

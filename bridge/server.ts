@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ActionHandler, Advertisement, GoalHandle, MessageHandler, PublishOptions, ServiceHandler, Subscription } from './bus.ts';
 import { BridgeHub, type HubOptions } from './hub.ts';
 import { Session, type SessionLimits } from './hub-session.ts';
-import { FrameWriter, type FrameSocket } from './frame-writer.ts';
+import { FrameWriter, type FrameSocket, encodeJoined } from './frame-writer.ts';
 
 /** Server settings; every limit has the default noted. */
 export interface ServerOptions extends HubOptions {
@@ -124,7 +124,7 @@ export class RosbridgeServer {
           else writer.text(data);
         },
         bufferedAmount: () => (writer ? writer.bufferedAmount : socket.bufferedAmount),
-        encodeText: (text) => Buffer.from(text, 'utf8'),
+        encodeText: encodeJoined,
         close: (code, reason) => {
           writer?.flush();
           socket.close(code, reason);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RosbridgeServer } from '../../bridge/node.ts';
 import { jsonMemberText } from '../../bridge/json-member.ts';
 import { Delivery, TopicTable } from '../../bridge/hub-topics.ts';
+import { encodeJoined } from '../../bridge/frame-writer.ts';
 import { rawClient, startServer, waitFor, type RawClient } from './helpers.ts';
 
 /** A rendering that tells -0 from 0 and keeps key order, for exact comparison of decoded values. */
@@ -101,13 +102,28 @@ describe('Delivery', () => {
     const msg = { name: ['j1', 'ünï', '日本'], position: [0.5, -1] };
     const text = JSON.stringify({ op: 'publish', id: 'x', topic: '/d', msg });
     let calls = 0;
-    const encode = (t: string) => (calls++, Buffer.from(t, 'utf8'));
+    const encode = (head: string, body: string, tail: string) => (calls++, encodeJoined(head, body, tail));
     const delivery = new Delivery('/d', undefined, JSON.parse(text).msg, entry.prefix, text);
     const bytes = delivery.jsonBytes(encode);
     expect(delivery.jsonBytes(encode)).toBe(bytes);
     expect(calls).toBe(1);
     expect(new Uint8Array(bytes)).toEqual(new TextEncoder().encode(delivery.json()));
     expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({ op: 'publish', topic: '/d', msg });
+  });
+
+  it('encodes from parts the same bytes as the joined text: source text, re-serialized, or text already made', () => {
+    const msg = { name: ['j1', 'ünï', '日本', 'a"}'], position: [0.5, -1] };
+    const text = JSON.stringify({ op: 'publish', topic: '/d', msg });
+    const expected = (d: Delivery) => new TextEncoder().encode(d.json());
+    const fromSource = new Delivery('/d', undefined, JSON.parse(text).msg, entry.prefix, text);
+    expect(new Uint8Array(fromSource.jsonBytes(encodeJoined))).toEqual(expected(new Delivery('/d', undefined, msg, entry.prefix, text)));
+    const serialized = new Delivery('/d', undefined, msg, entry.prefix);
+    expect(new Uint8Array(serialized.jsonBytes(encodeJoined))).toEqual(expected(new Delivery('/d', undefined, msg, entry.prefix)));
+    const textFirst = new Delivery('/d', undefined, msg, entry.prefix, text);
+    const json = textFirst.json();
+    expect(new Uint8Array(textFirst.jsonBytes(encodeJoined))).toEqual(new TextEncoder().encode(json));
+    expect(new Uint8Array(encodeJoined('ß', '日本', '}'))).toEqual(new TextEncoder().encode('ß日本}'));
+    expect(encodeJoined('', '', '').length).toBe(0);
   });
 
   it('re-serializes the message once the source frame is released', () => {
