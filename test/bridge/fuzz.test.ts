@@ -1,21 +1,13 @@
 // Fuzzing the server with 1e5 generated frames (malformed JSON, wrong field types, huge arrays,
 // deep nesting, unknown ops, oversize frames, random fragments) interleaved with valid traffic:
 // the server stays up, valid clients get every valid message, and memory stays bounded.
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topic, type Ros } from 'roslib';
 import { OPS } from '../../bridge/index.ts';
 import type { RosbridgeServer } from '../../bridge/node.ts';
 import { connectRos, rawClient, sleep, startServer, waitFor, type RawClient } from './helpers.ts';
 import { mulberry32 as random } from '../../robot/random.ts';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapAfterGc = () => {
-  gc();
-  return process.memoryUsage().heapUsed;
-};
+import { heapUsedAfterGc as heapAfterGc } from '../support/heap.ts';
 
 const FRAMES = 100_000;
 const CHUNK = 1000;

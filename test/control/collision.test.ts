@@ -11,7 +11,7 @@ import { KalmanEstimator, collisionThresholdsFromModel } from '../../control/est
 import { CollisionReaction, collisionDiagnosticStatus, type CollisionPolicy } from '../../control/collision-reaction.ts';
 import { jointLimitsFromModel } from '../../control/limiter.ts';
 import { AbaPlant, PANDA_HOME, panda } from './plant.ts';
-import { allocatedBytes } from '../robot/helpers.ts';
+import { measureHeapGrowth } from '../support/heap.ts';
 import { readFileSync } from 'node:fs';
 import { loadRobot } from '../../sim/load-robot.ts';
 import { parseDriveFile } from '../../robot/drive/drive-file.ts';
@@ -156,7 +156,7 @@ describe('collision detection in the control pipeline', () => {
     slow.setPositions(farTarget(1));
     pipeline.setReference(slow);
     void otg;
-    const bytes = allocatedBytes(step, 100_000);
+    const { bytes } = measureHeapGrowth(step, { calls: 100_000, warmup: { calls: 10_000 }, rounds: 2, sampleEvery: 1000 });
     expect(pipeline.safety.state).toBe('active');
     expect(pipeline.activeReference).toBe(slow);
     expect(estimator.observer!.residual.some((r) => r !== 0)).toBe(true);
@@ -169,7 +169,7 @@ describe('collision detection in the control pipeline', () => {
     const slow = new OtgSetpointReference(jointLimitsFromModel(model), { limitScale: 0.001 });
     slow.setPositions(farTarget(1));
     pipeline.setReference(slow);
-    const bytes = allocatedBytes(step, 100_000);
+    const { bytes } = measureHeapGrowth(step, { calls: 100_000, warmup: { calls: 10_000 }, rounds: 2, sampleEvery: 1000 });
     expect(pipeline.safety.state === 'active' || pipeline.safety.state === 'holding').toBe(true);
     expect(estimator.observer!.residual.some((r) => r !== 0)).toBe(true);
     expect(bytes / 100_000).toBeLessThan(1);

@@ -10,7 +10,7 @@ import { parseDriveFile } from '../../robot/drive/drive-file.ts';
 import { currentForJointTorque, motorToJointPosition, motorToJointTorque, motorToJointVelocity } from '../../robot/drive/maps.ts';
 import { createControlContext } from '../../control/context.ts';
 import { MotorOutput } from '../../control/motor-output.ts';
-import { measureAllocation } from './allocation-probe.ts';
+import { measureHeapGrowth } from '../support/heap.ts';
 
 const robot = loadRobot('servo-arm');
 const drive = parseDriveFile(readFileSync(robot.driveFile!, 'utf8'), robot.model);
@@ -83,7 +83,7 @@ describe('motor-level command outputs', () => {
     const output = new MotorOutput(drive);
     const ctx = createControlContext(nq);
     const phase = new Float64Array(1);
-    const report = measureAllocation(() => {
+    const report = measureHeapGrowth(() => {
       phase[0] += 0.001;
       for (let k = 0; k < nq; k++) {
         ctx.command.position[k] = Math.sin(phase[0] + k);
@@ -92,7 +92,7 @@ describe('motor-level command outputs', () => {
         ctx.command.effort[k] = 5 * Math.sin(2 * phase[0] + k);
       }
       output.update(ctx);
-    }, 100_000, 20_000);
+    }, { calls: 100_000, warmup: { calls: 20_000, seconds: 0.5 }, rounds: 3, sampleEvery: 10_000 });
     expect(output.current.some((c) => c !== 0)).toBe(true);
     expect(report.bytesPerCall).toBeLessThan(1);
   });

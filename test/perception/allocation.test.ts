@@ -3,7 +3,10 @@
 // behaviour tests use (mixed element kinds make V8 box the loaded doubles).
 import { describe, expect, it } from 'vitest';
 import { JointStateEstimator } from '../../perception/joint-state-estimator.ts';
-import { measureAllocation } from '../control/allocation-probe.ts';
+import { measureHeapGrowth } from '../support/heap.ts';
+
+// Best of 3 rounds, heapUsed read every 10 000 calls, after a warm-up by calls and 0.5 s of wall time.
+const rounds = { rounds: 3, sampleEvery: 10_000 };
 
 describe('perception allocation', () => {
   it('the Kalman joint-state estimator allocates nothing per update (7 joints, 1e5 updates)', () => {
@@ -16,9 +19,10 @@ describe('perception allocation', () => {
       estimator.update(measured, stamp);
     };
     // Warm up for wall time, not a call count: on a busy machine the optimizing compiler's
-    // background job can take longer than a fixed number of calls.
+    // background job can take longer than a fixed number of calls (1.5 s here, then the probe's own
+    // 10 000 calls and 0.5 s).
     for (const end = Date.now() + 1500; Date.now() < end; ) for (let i = 0; i < 10_000; i++) tick();
-    const report = measureAllocation(tick, 100_000, 10_000);
+    const report = measureHeapGrowth(tick, { calls: 100_000, warmup: { calls: 10_000, seconds: 0.5 }, ...rounds });
     // Under 2 B per call: one boxed double per call would be 16 B. On a busy machine the probe
     // sometimes reads about 1 B per call (JIT and vitest worker noise) where a quiet run reads 0.
     expect(report.bytesPerCall, JSON.stringify(report.rounds)).toBeLessThan(2);
@@ -27,10 +31,10 @@ describe('perception allocation', () => {
   it('the probe sees an update that allocates (a fresh array per call)', () => {
     const estimator = new JointStateEstimator(7, { quantum: (2 * Math.PI) / 2 ** 17 });
     const stamp = new Float64Array(1);
-    const report = measureAllocation(() => {
+    const report = measureHeapGrowth(() => {
       stamp[0] += 1e-3;
       estimator.update(new Float64Array(7), stamp);
-    }, 20_000, 20_000);
+    }, { calls: 20_000, warmup: { calls: 20_000, seconds: 0.5 }, ...rounds });
     expect(report.bytesPerCall).toBeGreaterThan(32);
   });
 });

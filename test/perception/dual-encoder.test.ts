@@ -53,16 +53,16 @@ describe('DualEncoderEstimator', () => {
   });
 
   it('allocates nothing per update', async () => {
-    const { allocatedBytes } = await import('../robot/helpers.ts');
+    const { measureHeapGrowth } = await import('../support/heap.ts');
     const model = buildModel(read('servo-arm.urdf'));
     const drives = parseDriveFile(read('servo-arm.drive.yaml'), model);
     const estimator = new DualEncoderEstimator(drives);
     const motor = new Float64Array(model.nq), q = new Float64Array(model.nq);
     // Let the optimizing compiler finish first: its code objects live on the heap too.
     for (let i = 0; i < 200_000; i++) estimator.update(motor, q);
-    expect(allocatedBytes((i) => {
+    expect(measureHeapGrowth((i) => {
       motor[0] = i * 1e-4;
       estimator.update(motor, q);
-    })).toBeLessThan(200 * 1024); // < 2 B per call: one boxed double per call would be 16 B
+    }, { calls: 100_000, warmup: { calls: 10_000 }, rounds: 2, sampleEvery: 1000 }).bytes).toBeLessThan(200 * 1024); // < 2 B per call: one boxed double per call would be 16 B
   });
 });

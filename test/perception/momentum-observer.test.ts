@@ -5,7 +5,7 @@ import { MomentumObserver } from '../../perception/momentum-observer.ts';
 import { buildModel, type RobotModel } from '../../robot/model.ts';
 import { createData } from '../../robot/data.ts';
 import { aba, crba, gravityTorques } from '../../robot/dynamics.ts';
-import { allocatedBytes } from '../robot/helpers.ts';
+import { measureHeapGrowth } from '../support/heap.ts';
 
 const step = { dt: 0.001 };
 const load = (name: string) => buildModel(readFileSync(new URL(`../../robot/robots/${name}.urdf`, import.meta.url), 'utf8'));
@@ -92,10 +92,10 @@ describe('MomentumObserver', () => {
     const model = load('panda');
     const observer = new MomentumObserver(model, { threshold: 1e9 });
     const q = new Float64Array(model.nv), v = new Float64Array(model.nv).fill(0.1), tau = new Float64Array(model.nv);
-    const bytes = allocatedBytes((i) => {
+    const { bytes } = measureHeapGrowth((i) => {
       q[0] = i * 1e-5;
       observer.update(q, v, tau, tau, step);
-    });
+    }, { calls: 100_000, warmup: { calls: 10_000 }, rounds: 2, sampleEvery: 1000 });
     expect(bytes).toBeLessThan(200 * 1024); // < 2 B per call: one boxed double per call would be 16 B
   });
 });

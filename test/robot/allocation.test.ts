@@ -7,7 +7,13 @@ import { createData } from '../../robot/data.ts';
 import { forwardKinematics, jacobian, linkVelocity } from '../../robot/kinematics.ts';
 import { aba, crba, gravityTorques, rnea } from '../../robot/dynamics.ts';
 import { createIkSolver } from '../../robot/ik.ts';
-import { allocatedBytes, fixtureModel, mulberry32, randomConfiguration, randomVector } from './helpers.ts';
+import { measureHeapGrowth } from '../support/heap.ts';
+import { fixtureModel, mulberry32, randomConfiguration, randomVector } from './helpers.ts';
+
+// The probe's options: 10 000 warm-up calls, smallest of 2 rounds, heapUsed read every 1000 calls.
+const PROBE = { calls: 100_000, warmup: { calls: 10_000 }, rounds: 2, sampleEvery: 1000 };
+/** Bytes allocated over 1e5 calls of fn (the smallest of two rounds). */
+const allocatedBytes = (fn: (i: number) => void, calls = PROBE.calls) => measureHeapGrowth(fn, { ...PROBE, calls }).bytes;
 
 /** What 1e5 calls may add (the probe's own samples, V8's own sporadic allocations); one boxed double a call is 1.6 MB. */
 const budget = 256 * 1024;

@@ -1,9 +1,7 @@
-// Shared test helpers for robot/: fixtures, seeded random configurations, allocation probe.
+// Shared test helpers for robot/: fixtures, seeded random configurations (heap probes: test/support/heap.ts).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { buildModel, type ModelOptions, type RobotModel } from '../../robot/model.ts';
 import { mulberry32 } from '../../robot/random.ts';
 export { mulberry32 };
@@ -19,7 +17,6 @@ export function fixtureText(name: string): string {
 export function fixtureModel(name: string, options: ModelOptions = {}): RobotModel {
   return buildModel(fixtureText(name), options);
 }
-
 
 /** A configuration uniformly inside the joint limits ([-π, π] for continuous joints). */
 export function randomConfiguration(model: RobotModel, next: () => number, out = new Float64Array(model.nq)): Float64Array {
@@ -44,43 +41,6 @@ export function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   let worst = 0;
   for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
   return worst;
-}
-
-let gc: (() => void) | undefined;
-/** The V8 garbage collector, exposed at run time for the allocation probe. */
-function collect(): void {
-  if (!gc) {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
-  }
-  gc();
-}
-
-/**
- * Bytes allocated over `calls` calls of fn after a warm-up and a full collection: the heap is
- * sampled every 1000 calls and the growths between samples are summed, so a scavenge in the
- * middle (which shrinks the heap) does not hide what was allocated before it. The smallest of
- * `trials` runs is returned: V8 allocates now and then on its own (compiled code, feedback), a
- * function that allocates per call does so in every run (one boxed double a call: 1.6 MB).
- */
-export function allocatedBytes(fn: (i: number) => void, calls = 100_000, trials = 2): number {
-  for (let i = 0; i < 10_000; i++) fn(i);
-  let least = Infinity;
-  for (let trial = 0; trial < trials; trial++) {
-    collect();
-    let total = 0;
-    let last = process.memoryUsage().heapUsed;
-    for (let i = 0; i < calls; i++) {
-      fn(i);
-      if (i % 1000 === 999) {
-        const now = process.memoryUsage().heapUsed;
-        if (now > last) total += now - last;
-        last = now;
-      }
-    }
-    least = Math.min(least, total);
-  }
-  return least;
 }
 
 /** A planar arm in the x-y plane: n links along x (0.7 m then 0.5 m), joints about z, a fixed `tip` link. */

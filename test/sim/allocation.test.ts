@@ -4,7 +4,13 @@ import { loadRobot } from '../../sim/load-robot.ts';
 import { ActuatorMode } from '../../sim/actuators.ts';
 import { loadSimRobot } from '../../sim/load-sim-robot.ts';
 import { createPlant } from '../../sim/plant.ts';
-import { heapGrowth } from './heap-growth.ts';
+import { measureHeapGrowth } from '../support/heap.ts';
+
+// Heap growth over n calls after `warmup` calls, two collections before each round (garbage
+// included, no sampling); up to 6 rounds, stopping once one reads at most 64 KiB: a one-off such
+// as the optimizing compiler installing code lands in one round, garbage made per call in all.
+const heapGrowth = (fn: () => void, n: number, warmup = 50_000) =>
+  measureHeapGrowth(fn, { calls: n, warmup: { calls: warmup }, rounds: 6, stopBelow: 64 * 1024, collectBefore: 2 }).bytes;
 
 describe('plant allocation', () => {
   it('the measurement sees a deliberately allocating step (positive control)', () => {

@@ -1,17 +1,11 @@
 // The page's /joint_states copy: maps names to model order, rejects malformed messages with the
 // field named, and allocates nothing per message once the name list is known.
 import { describe, expect, it } from 'vitest';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createJointStateStore, ingestJointState } from '../../web/src/joint-state-store.ts';
+import { measureHeapGrowth } from '../support/heap.ts';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const heapAfterGc = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
-};
+// What 1e5 messages leave on the heap: two collections before and after one round, no warm-up.
+const RETAINED = { calls: 100_000, collectBefore: 2, collectAfter: 2 };
 
 describe('joint state store', () => {
   it('copies by name into model order, subsets and unknown joints included', () => {
@@ -33,26 +27,23 @@ describe('joint state store', () => {
     const store = createJointStateStore(names);
     const message = { header: { stamp: { sec: 1, nanosec: 5 } }, name: names, position: [1, 2, 3, 4, 5, 6], velocity: [0, 0, 0, 0, 0, 0], effort: [] };
     for (let i = 0; i < 1000; i++) ingestJointState(store, message, i);
-    const before = heapAfterGc();
     let sink = 0;
-    for (let i = 0; i < 100_000; i++) {
+    const growth = measureHeapGrowth((i) => {
       message.position[0] = i;
       ingestJointState(store, message, i);
       sink += store.position[0];
-    }
-    const growth = heapAfterGc() - before;
+    }, RETAINED).bytes;
     expect(sink).toBeGreaterThan(0);
     expect(growth).toBeLessThan(200_000);
 
     // Negative control: a fresh name list per message forces a remap each time and must show up.
     const control = createJointStateStore(names);
     const retained: Int32Array[] = [];
-    const start = heapAfterGc();
-    for (let i = 0; i < 100_000; i++) {
+    const controlGrowth = measureHeapGrowth((i) => {
       ingestJointState(control, { name: i % 2 ? names : [...names].reverse(), position: message.position }, i);
       if (i % 10 === 0) retained.push(control.map);
-    }
-    expect(heapAfterGc() - start).toBeGreaterThan(200_000);
+    }, RETAINED).bytes;
+    expect(controlGrowth).toBeGreaterThan(200_000);
     expect(retained.length).toBe(10_000);
   });
 });

@@ -1,34 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { TrajectoryGenerator, TrajectoryOutput, createTrajectoryInput } from '../../../control/trajectory/index.ts';
+import { measureHeapGrowthAsync } from '../../support/heap.ts';
 import { WORKLOAD_DOFS, loadWorkloadProblem, setWorkloadLimits, workloadProblems } from './otg-workload.ts';
-
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
-
-/**
- * Runs `body(i)` for i < calls after a full collection; reports the heap growth and the number of
- * collections that started during the run (an allocation-free loop triggers none).
- */
-async function measure(calls: number, body: (i: number) => void): Promise<{ growth: number; collections: number }> {
-  const starts: number[] = [];
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) starts.push(entry.startTime);
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  collect();
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  const before = process.memoryUsage().heapUsed;
-  const from = performance.now();
-  for (let i = 0; i < calls; i++) body(i);
-  const to = performance.now();
-  const after = process.memoryUsage().heapUsed;
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  observer.disconnect();
-  return { growth: after - before, collections: starts.filter((t) => t >= from && t <= to).length };
-}
 
 describe('allocation', () => {
   const problems = workloadProblems(1000);
@@ -54,22 +27,21 @@ describe('allocation', () => {
 
   it('the measurement sees an allocating loop (so the next test can fail)', async () => {
     let sink = 0;
-    const result = await measure(30_000, (i) => {
+    const result = await measureHeapGrowthAsync((i) => {
       const scratch = new Float64Array(WORKLOAD_DOFS);
       scratch[0] = i;
       step(i);
       sink += scratch[0];
-    });
+    }, { calls: 30_000 });
     expect(sink).toBeGreaterThan(0);
-    expect(result.collections > 0 || result.growth > 1 << 20).toBe(true);
+    expect(result.collections > 0 || result.bytes > 1 << 20).toBe(true);
   });
 
   it('calculate, update and at allocate nothing over 1e5 calls', async () => {
-    for (let i = 0; i < 20_000; i++) step(i);
-    const result = await measure(100_000, step);
+    const result = await measureHeapGrowthAsync(step, { calls: 100_000, warmup: { calls: 20_000 } });
     // One object per call (16 bytes at least) would be 1.6 MB over 1e5 calls and start a
     // scavenge; the bound leaves room for code the JIT may still install during the run.
     expect(result.collections).toBe(0);
-    expect(result.growth).toBeLessThan(1 << 20);
+    expect(result.bytes).toBeLessThan(1 << 20);
   });
 });

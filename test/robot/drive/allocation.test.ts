@@ -4,52 +4,20 @@
 // - heap growth between two points with no collection in between: bounded.
 // A control step that allocates 64 bytes a call in a drive-like loop is caught by both, so the
 // check can fail.
-import { Session } from 'node:inspector/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../../robot/model.ts';
 import { createDriveCommand, createDriveOutput, createDriveState, driveStep, driveStepAveraged, DriveMode, parseDriveFile, resetDriveState, stepDriveWithLoad, type DriveLoad } from '../../../robot/drive/index.ts';
+import { sampleAllocations } from '../../support/heap.ts';
 import { robotFile } from './fixtures.ts';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const session = new Session();
-
-interface ProfileNode {
-  callFrame: { url: string };
-  selfSize: number;
-  children: ProfileNode[];
-}
-
-/** Bytes allocated (sampled) in frames whose script URL matches `where`, over `calls` calls after a warm-up; and the heap growth. */
-async function allocations(fn: (i: number) => void, calls: number, where: RegExp): Promise<{ perCall: number; growth: number }> {
-  for (let r = 0; r < 3; r++) for (let i = 0; i < 50_000; i++) fn(i);
-  gc();
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 64, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-  const before = process.memoryUsage().heapUsed;
-  for (let i = 0; i < calls; i++) fn(i);
-  const growth = process.memoryUsage().heapUsed - before;
-  const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
-  let bytes = 0;
-  const walk = (node: ProfileNode) => {
-    if (where.test(node.callFrame.url)) bytes += node.selfSize;
-    node.children.forEach(walk);
-  };
-  walk(profile.head);
-  return { perCall: bytes / calls, growth };
-}
+/** Sampled bytes per call in frames matching `where` over `calls` calls after 3 x 50 000 warm-up calls; and the heap growth. */
+const allocations = (fn: (i: number) => void, calls: number, where: RegExp) =>
+  sampleAllocations(fn, { calls, where, warmup: { calls: 50_000, passes: 3 }, samplingInterval: 64 });
 
 const DRIVE = /robot\/drive\//;
 const CALLS = 100_000;
 
 describe('drive step allocation', () => {
-  beforeAll(async () => {
-    session.connect();
-    await session.post('HeapProfiler.enable');
-  });
-  afterAll(() => session.disconnect());
-
   const model = buildModel(robotFile('servo-arm.urdf'));
   const set = parseDriveFile(robotFile('servo-arm.drive.yaml'), model);
   const state = createDriveState(set);
@@ -72,7 +40,7 @@ describe('drive step allocation', () => {
     }, CALLS, DRIVE);
     expect([...rigidSet.rigid]).toEqual([1, 1, 1, 1, 1, 0]); // joint6 states its own stiffness
     expect(set.rigid.every((r) => r === 0)).toBe(true);
-    expect(result.perCall).toBeLessThan(0.5);
+    expect(result.bytesPerCall).toBeLessThan(0.5);
     expect(result.growth).toBeLessThan(1 << 20);
     expect(Number.isFinite(out.tau)).toBe(true);
   });
@@ -85,7 +53,7 @@ describe('drive step allocation', () => {
       if (i % 2 === 0) driveStep(set, state, 4, command, 0.01, 0.1, 1e-3, out);
       else stepDriveWithLoad(set, state, 4, command, load, 5e-5, out);
     }, CALLS, DRIVE);
-    expect(result.perCall).toBeLessThan(0.5);
+    expect(result.bytesPerCall).toBeLessThan(0.5);
     expect(result.growth).toBeLessThan(1 << 20);
   });
 
@@ -98,7 +66,7 @@ describe('drive step allocation', () => {
       if (i % 2 === 0) driveStepAveraged(set, state, 4, command, 0.01, 0.1, 1e-3, out);
       else driveStepAveraged(rigidSet, rigidState, 1, command, 0.02, -0.1, 1e-3, out);
     }, CALLS, DRIVE);
-    expect(result.perCall).toBeLessThan(4);
+    expect(result.bytesPerCall).toBeLessThan(4);
     expect(result.growth).toBeLessThan(1 << 20);
     expect(Number.isFinite(out.tau)).toBe(true);
   });
@@ -111,7 +79,7 @@ describe('drive step allocation', () => {
       scratch[0] = out.tau + i;
       sink = scratch;
     }, CALLS, /allocation\.test\.ts/);
-    expect(result.perCall).toBeGreaterThan(32);
+    expect(result.bytesPerCall).toBeGreaterThan(32);
     expect(sink).toBeDefined();
   });
 });
