@@ -12,6 +12,8 @@ import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { bench, summarize, type BenchResult } from './harness.ts';
 import { RosbridgeServer } from '../bridge/node.ts';
 
@@ -44,17 +46,43 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { Worker } = require('node:worker_threads');
 const now = () => performance.timeOrigin + performance.now();
 // Microseconds on the process-wide monotonic clock (CLOCK_MONOTONIC): comparable across threads.
-const clockUs = () => {
-  const t = process.hrtime();
-  return t[0] * 1e6 + t[1] / 1e3;
+// performance.now() from an offset read once, so that a stamp allocates nothing.
+// The offset is taken from the tightest of 20 hrtime/now/hrtime triples (a thread descheduled
+// between two reads would skew every stamp of this thread).
+const clockOffsetUs = (() => {
+  const us = () => {
+    const t = process.hrtime();
+    return t[0] * 1e6 + t[1] / 1e3;
+  };
+  let best = Infinity;
+  let offset = 0;
+  for (let i = 0; i < 20; i++) {
+    const before = us();
+    const at = performance.now() * 1000;
+    const after = us();
+    if (after - before < best) {
+      best = after - before;
+      offset = (before + after) / 2 - at;
+    }
+  }
+  return offset;
+})();
+const clockUs = () => clockOffsetUs + performance.now() * 1000;
+// A full collection now, so that what was built before the measured run (prebuilt messages,
+// stamp arrays, roslib's connection) is in the old generation instead of being copied by the
+// run's first scavenges (tens of ms each on a busy machine).
+const settleHeap = () => {
+  require('node:v8').setFlagsFromString('--expose-gc');
+  const gc = require('node:vm').runInNewContext('gc');
+  gc();
+  gc();
 };
 // Garbage-collection pauses of this thread: [duration us, kind, start us on clockUs].
 const watchGc = () => {
   const { PerformanceObserver } = require('node:perf_hooks');
   const pauses = [];
-  const offset = clockUs() - performance.now() * 1000;
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push([e.duration * 1000, e.detail ? e.detail.kind : 0, offset + e.startTime * 1000]);
+    for (const e of list.getEntries()) pauses.push([e.duration * 1000, e.detail ? e.detail.kind : 0, clockOffsetUs + e.startTime * 1000]);
   }).observe({ entryTypes: ['gc'] });
   return pauses;
 };
@@ -132,6 +160,8 @@ const cpuMs = () => {
       sent[k] = clockUs();
     });
     parentPort.on('message', () => parentPort.postMessage({ cpu: cpuMs() - cpu0, received, sent, gc }));
+    settleHeap();
+    gc.length = 0;
     parentPort.postMessage({ ready: true });
   } else if (role === 'metronome') {
     // Paces the pinger: sleeps in Atomics.wait (a futex wait with a sub-ms timeout, no spinning,
@@ -167,6 +197,8 @@ const cpuMs = () => {
       m.header.frame_id = String(i);
       return m;
     });
+    settleHeap();
+    gc.length = 0;
     const cpuStart = cpuMs();
     // Paced by a metronome thread; the ticks' own delivery lateness is not in the round trip,
     // which starts at sendAt. How late each tick is after its deadline is reported.
@@ -290,6 +322,14 @@ async function throughput(name: string, compression: 'none' | 'cbor', quick: boo
 bench('bridge/throughput-json', async (options) => [await throughput('bridge/throughput-json', 'none', options.quick)]);
 bench('bridge/throughput-cbor', async (options) => [await throughput('bridge/throughput-cbor', 'cbor', options.quick)]);
 
+/** Two full collections of this thread's heap (what exists now moves to the old generation). */
+function settleHeap(): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  gc();
+  gc();
+}
+
 /** Microseconds on the process-wide monotonic clock, as the workers' `clockUs`. */
 function clockUs(): number {
   const t = process.hrtime();
@@ -324,6 +364,7 @@ bench('bridge/latency', async (options) => {
   server.subscribe('/pong', stamp(serverPong), 'sensor_msgs/JointState');
   const echo = spawn({ role: 'echo', url: server.url, count });
   await echo.next();
+  settleHeap();
   // Garbage-collection pauses of the server thread during the run (each one holds every round trip in flight).
   const pauses: [number, number, number][] = [];
   const gcOffset = clockUs() - performance.now() * 1000;
