@@ -1,6 +1,7 @@
 // bridge/throughput-json, bridge/throughput-cbor: 7-joint JointState from one roslib client to
 // another through our server, at a fixed offered rate; msgs/s received and fraction delivered.
-// bridge/latency: publish -> echoing roslib client -> back, round trip p50/p99 at 1 kHz.
+// bridge/latency: publish -> echoing roslib client -> back, round trip p50/p99 at 1 kHz (paced by a
+// metronome thread in Atomics.wait), with per-hop figures and each thread's GC pauses.
 // bridge/fanout: one in-process publisher at 1 kHz, 50 roslib subscribers in two workers, delay p50/p99.
 // The server runs on the main thread; roslib clients run in worker threads, as separate
 // processes would. Nothing spins: publishers are paced by timers (every due message goes out
