@@ -1,11 +1,13 @@
 // Actuators made of the robot's drives (robot/drive): per joint the firmware loops, winding,
-// rotor and reducer, sub-stepped at the drive's current-loop rate inside each physics step.
+// rotor and reducer, at the firmware's own rates: the plant calls update once per velocity-loop
+// period (maxStableStep), and the 'switching' fidelity sub-steps the current loop inside it.
 // Rigid drives put their reflected rotor inertia into the rigid-body dynamics (armature);
 // compliant drives integrate their rotor themselves (simulationArmatureOf gives 0 for them).
 //
 // Ports: in — ActuatorCommand (mode and setpoints per joint), joint q and v (held over the step);
-// out — joint torque averaged over the step, motor current, winding temperature, motor angle and
-// rate, and the electrical energy drawn (cumulative, per joint).
+// out — joint torque averaged over the call, motor current and joint-side friction averaged over
+// the physics step's calls, winding temperature, motor angle and rate, and the electrical energy
+// drawn (cumulative, per joint).
 import type { RobotModel } from '../robot/model.ts';
 import {
   createDriveCommand, createDriveOutput, createDriveState, DriveMode, driveStepAveragedStaged, driveStepStaged, maxStableStep, resetDriveState, simulationArmatureOf,
