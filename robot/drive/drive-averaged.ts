@@ -16,7 +16,7 @@
 // i(H) = i_t + (i0 − i_t)·e^(−ωc·H), mean ī = i_t + (i0 − i_t)·(1 − e^(−ωc·H))/(ωc·H).
 // Ports as driveStep: in DriveCommand, joint q and v held over the step; out DriveOutput.
 import { DriveMode, type DriveCommand, type DriveOutput, type DriveSet, type DriveState } from './drive-set.ts';
-import { compliantPhase, frictionPhase, kinematicErrorPhase, rigidPhase, thermalPhase } from './drive-kernel.ts';
+import { compliantPhase, frictionPhase, kinematicErrorPhase, rigidPhase } from './drive-kernel.ts';
 import { jointEncoderPosition, motorEncoderAngle } from './encoder.ts';
 import { currentLimit } from './servo-motor.ts';
 
@@ -121,7 +121,11 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
   state.voltage[joint] = clamp(electrical / (mean === 0 ? 1 : mean * H), bus);
   out.electricalEnergy += electrical;
   out.copperLoss += copper * H;
-  thermalPhase(set, state, joint);
+  const C = set.thermalCapacity[joint];
+  if (C !== 0) {
+    const conductance = 1 / set.thermalResistance[joint];
+    state.temperature[joint] = (C * temperature + H * (copper + set.ambientTemperature[joint] * conductance)) / (C + H * conductance);
+  }
 }
 
 /** Joint-side friction over state.subStep, and the torque delivered to the joint; mesh torque already in state.meshTorque. @realtime */

@@ -50,30 +50,11 @@ export function electricalPhase(set: DriveSet, state: DriveState, joint: number,
   const copper = resistance * mean * mean;
   out.electricalEnergy += voltage * mean * h;
   out.copperLoss += copper * h;
-  thermalPhase(set, state, joint);
-}
-
-/**
- * Winding temperature over h = state.subStep[joint] with the copper loss R(T)·ī² of
- * state.meanCurrent: backward Euler of C·dT/dt = P − (T − T_amb)/R_th, i.e.
- * T' = keep·T + gain·P + ambient, the coefficients cached per step length. @realtime
- */
-export function thermalPhase(set: DriveSet, state: DriveState, joint: number): void {
   const C = set.thermalCapacity[joint];
-  if (C === 0) return;
-  const h = state.subStep[joint];
-  if (state.thermalStep[joint] !== h) {
+  if (C !== 0) {
     const conductance = 1 / set.thermalResistance[joint];
-    const denominator = C + h * conductance;
-    state.thermalKeep[joint] = C / denominator;
-    state.thermalGain[joint] = h / denominator;
-    state.thermalAmbient[joint] = (h * conductance * set.ambientTemperature[joint]) / denominator;
-    state.thermalStep[joint] = h;
+    state.temperature[joint] = (C * temperature + h * (copper + set.ambientTemperature[joint] * conductance)) / (C + h * conductance);
   }
-  const temperature = state.temperature[joint];
-  const resistance = set.resistance[joint] * (1 + set.temperatureCoefficient[joint] * (temperature - set.referenceTemperature[joint]));
-  const mean = state.meanCurrent[joint];
-  state.temperature[joint] = state.thermalKeep[joint] * temperature + state.thermalGain[joint] * resistance * mean * mean + state.thermalAmbient[joint];
 }
 
 /** Kinematic error (rad, joint side) at state.motorAngle -> state.kinematicError. @realtime */

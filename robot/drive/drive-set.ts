@@ -195,11 +195,6 @@ export interface DriveState {
   /** The 'averaged' fidelity's current-loop decay e^(−ωc·H) and the period H it was computed for (an exp saved per period). */
   readonly currentDecay: Float64Array;
   readonly currentDecayPeriod: Float64Array;
-  /** The winding's backward-Euler thermal step T' = keep·T + gain·P + ambient, cached for the step length thermalStep (two divisions saved per sub-step). */
-  readonly thermalKeep: Float64Array;
-  readonly thermalGain: Float64Array;
-  readonly thermalAmbient: Float64Array;
-  readonly thermalStep: Float64Array;
 }
 
 /** A command to one joint's drive firmware; plain mutable numbers, reuse one object. */
@@ -255,7 +250,6 @@ export function createDriveState(set: DriveSet): DriveState {
     lastEncoderAngle: floats(n), tick: floats(n), velocityPhase: new Int32Array(n), positionPhase: new Int32Array(n), torque: floats(n), meshTorque: floats(n),
     motorFrictionTorque: floats(n), jointFrictionTorque: floats(n), jointPosition: floats(n), jointVelocity: floats(n),
     subStep: floats(n), kinematicError: floats(n), currentDecay: floats(n), currentDecayPeriod: floats(n),
-    thermalKeep: floats(n), thermalGain: floats(n), thermalAmbient: floats(n), thermalStep: floats(n),
   };
 }
 
