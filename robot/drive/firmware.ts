@@ -68,7 +68,10 @@ export function firmwareTick(set: DriveSet, state: DriveState, joint: number, co
       const unsaturated = set.velocityKp[joint] * error + integral + feedforward;
       const saturated = clamp(unsaturated, limit);
       if (saturated === unsaturated || error * unsaturated < 0) {
-        state.velocityIntegral[joint] = clamp(integral + set.velocityKi[joint] * error * velocityDivider * h, limit);
+        // clamp written out: V8 did not inline a call here (past its inlining budget) and boxed the
+        // computed argument, 16 B a velocity tick.
+        const next = integral + set.velocityKi[joint] * error * velocityDivider * h;
+        state.velocityIntegral[joint] = next > limit ? limit : next < -limit ? -limit : next;
       }
       state.currentReference[joint] = saturated;
     }
