@@ -128,7 +128,12 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
   }
 }
 
-/** Joint-side friction over state.subStep, and the torque delivered to the joint; mesh torque already in state.meshTorque. @realtime */
+/**
+ * Joint-side friction over state.subStep, and the torque delivered to the joint; mesh torque already
+ * in state.meshTorque. The same lines end drive-step.ts's subStep: one shared kernel function made
+ * driveStep allocate 3–7 B a call (test/robot/drive/allocation.test.ts, measured twice), so the
+ * copy stays. @realtime
+ */
 function jointSide(set: DriveSet, state: DriveState, joint: number, out: DriveOutput): void {
   const f = set.jointFriction;
   const bristle = state.jointBristle[joint];
