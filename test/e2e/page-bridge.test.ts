@@ -46,7 +46,7 @@ describe('page against a bare rosbridge server', () => {
     await waitFor('the pose', async () => (await robotInPage())!.sequence > 0);
     // Screenshots polled: on a loaded machine one can catch the canvas just reallocated by the
     // page's resolution governor, before the next drawn frame.
-    let upright = Buffer.alloc(0);
+    let upright: Buffer = Buffer.alloc(0);
     await waitFor('the robot\'s pixels', async () => colourfulFraction((upright = await page.screenshot()), VIEWER) > 0.01, 10_000, 250);
     await saveScreenshot(page, 'robot-upright');
 

@@ -265,7 +265,7 @@ describe('page against `embodied start`', () => {
       });
       // Polled: the canvas is reallocated by the resize (and by the page's own resolution governor),
       // and a screenshot taken on a loaded machine can catch it cleared, before the next drawn frame.
-      let shot = Buffer.alloc(0);
+      let shot: Buffer = Buffer.alloc(0);
       await waitFor('the robot drawn at full resolution', async () => {
         shot = await page.screenshot();
         return colourfulFraction(shot, { x: 0, y: 60, width: 850, height: 500 }) > 0.01;
