@@ -7,7 +7,13 @@ export class TopicStats {
   count = 0;
   /** Receive time of the newest message (s, on the stats clock), NaN before the first. */
   lastReceived = Number.NaN;
-  private rateHz = 0;
+  /**
+   * Exponentially weighted count of intervals between messages, each weighted at its midpoint, and
+   * the equally weighted time they span (s): rate = count / time. Time integrates exactly, so arrival
+   * jitter does not bias the rate (as a mean of 1/dt, or a mean interval weighted by dt, would be).
+   */
+  private weightedCount = 0;
+  private weightedTime = 0;
 
   /** `timeConstant` is the smoothing window of the rate in seconds. */
   constructor(private readonly timeConstant = 1) {}
@@ -16,10 +22,10 @@ export class TopicStats {
   record(now: number): void {
     if (this.count > 0) {
       const dt = now - this.lastReceived;
-      if (this.count === 1 && dt > 0) this.rateHz = 1 / dt;
-      else if (dt > 0) {
-        const alpha = 1 - Math.exp(-dt / this.timeConstant);
-        this.rateHz += alpha * (1 / dt - this.rateHz);
+      if (dt >= 0) {
+        const decay = Math.exp(-dt / this.timeConstant);
+        this.weightedCount = this.weightedCount * decay + Math.sqrt(decay);
+        this.weightedTime = this.weightedTime * decay + this.timeConstant * (1 - decay);
       }
     }
     this.count++;
@@ -31,11 +37,11 @@ export class TopicStats {
     return this.count === 0 ? Number.POSITIVE_INFINITY : now - this.lastReceived;
   }
 
-  /** Smoothed message rate (Hz); decays towards 0 when messages stop. */
+  /** Smoothed message rate (Hz), 0 before two messages; once a silence outlasts twice the mean interval, at most 1/silence (it decays towards 0 when messages stop). */
   rate(now: number): number {
-    if (this.count < 2) return 0;
+    if (this.count < 2 || !(this.weightedTime > 0)) return 0;
+    const rate = this.weightedCount / this.weightedTime;
     const silence = now - this.lastReceived;
-    const expected = this.rateHz > 0 ? 1 / this.rateHz : Infinity;
-    return silence > expected ? Math.min(this.rateHz, 1 / silence) : this.rateHz;
+    return silence * rate > 2 ? Math.min(rate, 1 / silence) : rate;
   }
 }
