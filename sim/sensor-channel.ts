@@ -102,7 +102,8 @@ export class SensorChannel {
     if (sigma > 0) this.random.fillNormal(this.noise, 0, width);
     for (let j = 0; j < width; j++) this.ring[base + j] = this.truth[j] + this.bias[j] + sigma * this.noise[j];
     this.ringStamp[this.head] = t;
-    this.head = (this.head + 1) % this.capacity;
+    // Wrapped by a compare, not %: an integer division per call, in every channel, every step.
+    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
     this.count++;
     const period = this.params[2];
     this.next[0] += period;
@@ -115,7 +116,8 @@ export class SensorChannel {
     const delay = this.params[1] + Math.min(this.extraDelay[0], this.maxExtraDelay);
     const width = this.width;
     while (this.count > 0) {
-      const tail = (this.head - this.count + this.capacity) % this.capacity;
+      const back = this.head - this.count;
+      const tail = back < 0 ? back + this.capacity : back;
       if (this.ringStamp[tail] + delay > t + 1e-12) break;
       this.count--;
       if (this.dropout) continue;
