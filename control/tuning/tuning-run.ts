@@ -131,6 +131,8 @@ export class RelayEffortController implements Controller {
   readonly relay: RelayAutotune;
   private readonly joint: number;
   private bias = 0.5;
+  /** The relay's step slot: [t, y, output]. */
+  private readonly relayIo = new Float64Array(3);
 
   constructor(readonly inner: Controller, joint: number, options: { setpoint: number; amplitude: number; hysteresis: number; timeout?: number }) {
     if (inner.mode !== 'effort') throw new Error(`relay test needs an effort controller, the running one ("${inner.name}") writes ${inner.mode}`);
@@ -153,6 +155,11 @@ export class RelayEffortController implements Controller {
     const feedforward = (this.inner as { effortFeedforward?: unknown }).effortFeedforward;
     if (feedforward instanceof Float64Array) this.bias = feedforward[k];
     // The relay's own bias is 0; ours is the effort that held the joint when the test started.
-    ctx.command.effort[k] = this.bias + this.relay.update(ctx.t, ctx.q[k]);
+    // Through its slot: update(t, y) would box both doubles when V8 does not inline it.
+    const io = this.relayIo;
+    io[0] = ctx.t;
+    io[1] = ctx.q[k];
+    this.relay.step(io);
+    ctx.command.effort[k] = this.bias + io[2];
   }
 }
