@@ -192,12 +192,6 @@ export interface DriveState {
   readonly jointVelocity: Float64Array;
   readonly subStep: Float64Array;
   readonly kinematicError: Float64Array;
-  /** The kinematic error's harmonics (4 per joint, index 4·j + k) as last evaluated: argument (rad,
-   *  NaN = none), its sine and cosine, and the rotations left before an exact re-evaluation. */
-  readonly errorArgument: Float64Array;
-  readonly errorSine: Float64Array;
-  readonly errorCosine: Float64Array;
-  readonly errorCountdown: Int32Array;
   /** The 'averaged' fidelity's current-loop decay e^(−ωc·H) and the period H it was computed for (an exp saved per period). */
   readonly currentDecay: Float64Array;
   readonly currentDecayPeriod: Float64Array;
@@ -256,7 +250,6 @@ export function createDriveState(set: DriveSet): DriveState {
     lastEncoderAngle: floats(n), tick: floats(n), velocityPhase: new Int32Array(n), positionPhase: new Int32Array(n), torque: floats(n), meshTorque: floats(n),
     motorFrictionTorque: floats(n), jointFrictionTorque: floats(n), jointPosition: floats(n), jointVelocity: floats(n),
     subStep: floats(n), kinematicError: floats(n), currentDecay: floats(n), currentDecayPeriod: floats(n),
-    errorArgument: new Float64Array(4 * n).fill(Number.NaN), errorSine: floats(4 * n), errorCosine: floats(4 * n), errorCountdown: new Int32Array(4 * n),
   };
 }
 
@@ -295,7 +288,6 @@ export function resetDriveJoint(set: DriveSet, state: DriveState, joint: number,
   state.jointVelocity[joint] = v;
   state.subStep[joint] = 0;
   state.kinematicError[joint] = 0;
-  state.errorArgument.fill(Number.NaN, 4 * joint, 4 * joint + 4);
 }
 
 /** Resets every joint from joint positions q (nq), optional velocities v (nq) and joint torques tau (nq, e.g. gravity). */
