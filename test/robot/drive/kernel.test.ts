@@ -6,9 +6,6 @@ import {
   createDriveCommand, createDriveOutput, createDriveState, driveStep, DriveMode, lugreFriction, regularizedFriction, resetDriveJoint,
   rigidOutputTorque, currentStep, thermalStep, windingResistance,
 } from '../../../robot/drive/index.ts';
-import { kinematicErrorPhase } from '../../../robot/drive/drive-kernel.ts';
-import { kinematicError } from '../../../robot/drive/reducer.ts';
-import { mulberry32 } from '../../../robot/random.ts';
 import { oneJointDrive } from './fixtures.ts';
 
 describe('drive kernel against the helpers', () => {
@@ -53,22 +50,4 @@ describe('drive kernel against the helpers', () => {
       ), { seed: 21, numRuns: 300 });
     });
   }
-
-  it('kinematic error with its inline sine agrees with Math.sin at motor angles up to 1e4 rad and both signs', () => {
-    const set = oneJointDrive((d) => {
-      d.reducer.ratio = 100;
-      d.reducer.kinematicError = [{ amplitude: 1.5e-4, order: 2, phase: 0.3 }, { amplitude: 4e-5, order: 1, phase: -1 }, { amplitude: 2e-5, order: 4, phase: 0 }];
-    });
-    const state = createDriveState(set);
-    resetDriveJoint(set, state, 0, 0.2);
-    const random = mulberry32(5);
-    let worst = 0;
-    for (let k = 0; k < 200_000; k++) {
-      const angle = (2 * random() - 1) * (k % 2 === 0 ? 10 : 1e4);
-      state.motorAngle[0] = angle;
-      kinematicErrorPhase(set, state, 0);
-      worst = Math.max(worst, Math.abs(state.kinematicError[0] - kinematicError(set, 0, angle)));
-    }
-    expect(worst).toBeLessThan(1e-17); // against a total amplitude of 2.1e-4 rad
-  });
 });
