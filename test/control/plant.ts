@@ -5,6 +5,10 @@ import { createData, type RobotData } from '../../robot/data.ts';
 import type { RobotModel } from '../../robot/model.ts';
 import { createRobotPorts, type RobotPorts } from '../../robot/ports.ts';
 import { loadRobot } from '../../sim/load-robot.ts';
+import { ControlPipeline } from '../../control/pipeline.ts';
+import { CascadeController } from '../../control/joint-controllers.ts';
+import { GravityCompensation } from '../../control/model-based.ts';
+import { HoldReference } from '../../control/hold-reference.ts';
 
 /** Panda model, loaded once per test file. */
 export function panda(): RobotModel {
@@ -88,3 +92,20 @@ export class AbaPlant {
 
 /** A mid-range Panda configuration away from limits and singularities. */
 export const PANDA_HOME = [0, -0.3, 0, -2.2, 0, 2.0, 0.8];
+
+/**
+ * Panda at PANDA_HOME on an AbaPlant under a gravity-compensated effort cascade holding its pose,
+ * run for 0.5 s at dt so it has settled: the starting point of the relay tests.
+ */
+export function settledCascade(model: RobotModel, dt: number): { plant: AbaPlant; cascade: CascadeController; pipeline: ControlPipeline } {
+  const plant = new AbaPlant(model, PANDA_HOME);
+  plant.dt = dt;
+  const gravity = new GravityCompensation(model);
+  const cascade = new CascadeController(model.nq, { output: 'effort', position: { kp: 20 }, velocity: { kp: 20, ki: 50, integralMin: -20, integralMax: 20 }, feedforward: gravity.compute });
+  const pipeline = new ControlPipeline({ model, ports: plant.ports, controller: cascade, reference: new HoldReference(model.nq) });
+  for (let i = 0; i < 500; i++) {
+    pipeline.tick(plant.t, dt);
+    plant.advance();
+  }
+  return { plant, cascade, pipeline };
+}

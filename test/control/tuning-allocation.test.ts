@@ -2,13 +2,9 @@
 // other worker competes with the heap probe.
 import { describe, expect, it } from 'vitest';
 import { RelayAutotune } from '../../control/tuning/relay-autotune.ts';
-import { ControlPipeline } from '../../control/pipeline.ts';
-import { CascadeController } from '../../control/joint-controllers.ts';
-import { GravityCompensation } from '../../control/model-based.ts';
-import { HoldReference } from '../../control/hold-reference.ts';
 import { RelayEffortController } from '../../control/tuning/tuning-run.ts';
 import { measureHeapGrowth } from '../support/heap.ts';
-import { AbaPlant, PANDA_HOME, panda } from './plant.ts';
+import { PANDA_HOME, panda, settledCascade } from './plant.ts';
 
 describe('relay autotune allocation', () => {
   it('step(io) allocates < 1 B per call over 1e5 calls', () => {
@@ -28,17 +24,8 @@ describe('relay autotune allocation', () => {
   });
 
   it('a relay test in the control pipeline (RelayEffortController over a gravity-compensated cascade) allocates < 1 B per tick', () => {
-    const model = panda();
     const dt = 0.001;
-    const plant = new AbaPlant(model, PANDA_HOME);
-    plant.dt = dt;
-    const gravity = new GravityCompensation(model);
-    const cascade = new CascadeController(model.nq, { output: 'effort', position: { kp: 20 }, velocity: { kp: 20, ki: 50, integralMin: -20, integralMax: 20 }, feedforward: gravity.compute });
-    const pipeline = new ControlPipeline({ model, ports: plant.ports, controller: cascade, reference: new HoldReference(model.nq) });
-    for (let i = 0; i < 500; i++) {
-      pipeline.tick(plant.t, dt);
-      plant.advance();
-    }
+    const { plant, cascade, pipeline } = settledCascade(panda(), dt);
     // Never done (tolerance unreachable, no timeout), so every tick runs the relay.
     const relay = new RelayEffortController(cascade, 3, { setpoint: PANDA_HOME[3] + 0.05, amplitude: 2, hysteresis: 0.002, timeout: 1e9 });
     (relay.relay as unknown as { options: { tolerance: number } }).options.tolerance = -1;

@@ -3,26 +3,16 @@
 // same joint's linearised plant (inertia M_kk, no coupling) within the coupling's effect.
 import { describe, expect, it } from 'vitest';
 import { ControlPipeline } from '../../control/pipeline.ts';
-import { CascadeController, PositionForwardController } from '../../control/joint-controllers.ts';
-import { GravityCompensation } from '../../control/model-based.ts';
-import { HoldReference } from '../../control/hold-reference.ts';
+import { PositionForwardController } from '../../control/joint-controllers.ts';
 import { RelayEffortController, TuningRun } from '../../control/tuning/tuning-run.ts';
-import { AbaPlant, PANDA_HOME, panda } from './plant.ts';
+import { AbaPlant, PANDA_HOME, panda, settledCascade } from './plant.ts';
 
 const model = panda();
 const dt = 0.001;
 
 describe('tuning runs on the ABA plant', () => {
   it('a relay on joint 4 effort settles into a limit cycle around its setpoint with Ku > 0 and Tu > 0', () => {
-    const plant = new AbaPlant(model, PANDA_HOME);
-    plant.dt = dt;
-    const gravity = new GravityCompensation(model);
-    const cascade = new CascadeController(model.nq, { output: 'effort', position: { kp: 20 }, velocity: { kp: 20, ki: 50, integralMin: -20, integralMax: 20 }, feedforward: gravity.compute });
-    const pipeline = new ControlPipeline({ model, ports: plant.ports, controller: cascade, reference: new HoldReference(model.nq) });
-    for (let i = 0; i < 500; i++) {
-      pipeline.tick(plant.t, dt);
-      plant.advance();
-    }
+    const { plant, cascade, pipeline } = settledCascade(model, dt);
     const k = 3;
     const relay = new RelayEffortController(cascade, k, { setpoint: PANDA_HOME[k] + 0.05, amplitude: 2, hysteresis: 0.002, timeout: 20 });
     pipeline.setController(relay);
