@@ -9,12 +9,12 @@ import { createRobotPorts, type RobotPorts } from '../robot/ports.ts';
 import type { RobotModel } from '../robot/model.ts';
 import { RosbridgeClient } from '../bridge/client.ts';
 import { JointStateReader } from '../bridge/adapter-state.ts';
-import { ForwardCommandWriter } from '../bridge/adapter-commands.ts';
+import { DEFAULT_FORWARD_TOPICS, ForwardCommandWriter, type ForwardTopics } from '../bridge/adapter-commands.ts';
 import type { GoalContext } from '../bridge/bus.ts';
 import {
   CascadeController, ComputedTorqueController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
   OtgSetpointReference, PositionForwardController, TUNING_TOPICS, createTuningDispatch, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
-  parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy, type SafetyOptions,
+  parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy, type PidGains, type SafetyOptions,
   COLLISION_POLICIES, CollisionReaction, KalmanEstimator, MotorOutput, collisionDiagnosticStatus, collisionThresholdsFromModel, type CollisionPolicy, type Estimator,
 } from '../control/index.ts';
 
@@ -75,6 +75,17 @@ export interface ControlClientOptions {
   collisionThreshold?: number;
   /** Momentum-observer gain (1/s); default 25 (over the wire the torque is sampled, a higher gain amplifies what falls between samples). */
   collisionGain?: number;
+  /** Remapped names: any key of CONTROL_WIRE, and the forward command topics (position, velocity, effort). */
+  topics?: Partial<Record<keyof typeof CONTROL_WIRE | keyof ForwardTopics, string>>;
+  /** Gains set before the loop starts, as /embodied/gains would set them; joint '*' means every joint. */
+  gains?: readonly InitialGains[];
+}
+
+/** One initial gain setting: a joint (or '*'), a loop (position, velocity or computed-torque) and the fields to set. */
+export interface InitialGains {
+  joint: string;
+  loop: string;
+  gains: Partial<PidGains>;
 }
 
 /** A running control client. */
@@ -183,13 +194,21 @@ export async function startControlClient(options: ControlClientOptions): Promise
   const motorOutput = command === 'motor-current' && drive !== undefined ? new MotorOutput(drive) : undefined;
   const jog = new JogReference(model, limits);
   const setpoint = new OtgSetpointReference(limits, { period: 1 / rate });
+  const wire = { ...CONTROL_WIRE, ...DEFAULT_FORWARD_TOPICS, ...options.topics };
+  const estopReason = `e-stop from ${wire.estop}`; // ESTOP_TOPIC_REASON unless remapped
+  for (const { joint, loop, gains } of options.gains ?? []) {
+    for (const name of joint === '*' ? model.jointNames : [joint]) {
+      const error = applyGainsUpdate(controller, model.jointNames, { joint: name, loop, gains });
+      if (error) throw new Error(`gains for ${name}/${loop}: ${error}`);
+    }
+  }
   const client = new RosbridgeClient({ url: options.url });
   await client.connect();
   const reader = new JointStateReader(ports);
-  const writer = new ForwardCommandWriter(ports, client);
+  const writer = new ForwardCommandWriter(ports, client, { position: wire.position, velocity: wire.velocity, effort: wire.effort });
   const subscriptions = [
-    client.subscribe(CONTROL_WIRE.jointStates, 'sensor_msgs/JointState', (msg) => reader.apply(msg)),
-    client.subscribe(CONTROL_WIRE.trajectory, 'trajectory_msgs/JointTrajectory', (msg) => {
+    client.subscribe(wire.jointStates, 'sensor_msgs/JointState', (msg) => reader.apply(msg)),
+    client.subscribe(wire.trajectory, 'trajectory_msgs/JointTrajectory', (msg) => {
       try {
         const result = trajectory.setTrajectory(parseJointTrajectoryMessage(msg));
         if (!result.accepted) log(`trajectory rejected: ${result.errorString}`);
@@ -198,7 +217,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
         log(`trajectory rejected: ${(error as Error).message}`);
       }
     }),
-    client.subscribe(CONTROL_WIRE.setpoint, 'sensor_msgs/JointState', (msg) => {
+    client.subscribe(wire.setpoint, 'sensor_msgs/JointState', (msg) => {
       // Joints by name; joints not named keep their current setpoint.
       if (!isRecord(msg) || !Array.isArray(msg.name) || !Array.isArray(msg.position) || msg.name.length !== msg.position.length) {
         return log('joint setpoint: expected sensor_msgs/JointState with name and position of equal length');
@@ -213,14 +232,14 @@ export async function startControlClient(options: ControlClientOptions): Promise
       if (error) return log(`joint setpoint: ${error}`);
       if (pipeline.activeReference !== setpoint) pipeline.setReference(setpoint);
     }),
-    client.subscribe(CONTROL_WIRE.jointJog, 'control_msgs/JointJog', (msg) => {
+    client.subscribe(wire.jointJog, 'control_msgs/JointJog', (msg) => {
       if (!isRecord(msg) || !Array.isArray(msg.joint_names) || !Array.isArray(msg.velocities)) return log('JointJog: expected joint_names and velocities arrays');
       if (msg.joint_names.some((n) => typeof n !== 'string') || msg.velocities.some((v) => typeof v !== 'number')) return log('JointJog: joint_names must be strings and velocities numbers');
       const error = jog.jointJog(msg.joint_names as string[], msg.velocities as number[]);
       if (error) return log(`JointJog: ${error}`);
       if (pipeline.activeReference !== jog) pipeline.setReference(jog);
     }),
-    client.subscribe(CONTROL_WIRE.twistJog, 'geometry_msgs/TwistStamped', (msg) => {
+    client.subscribe(wire.twistJog, 'geometry_msgs/TwistStamped', (msg) => {
       const twist = isRecord(msg) ? msg.twist : undefined;
       const vector = (x: unknown) => (isRecord(x) ? [x.x, x.y, x.z] : []);
       const linear = vector(isRecord(twist) ? twist.linear : undefined);
@@ -230,12 +249,12 @@ export async function startControlClient(options: ControlClientOptions): Promise
       if (error) return log(`TwistStamped: ${error}`);
       if (pipeline.activeReference !== jog) pipeline.setReference(jog);
     }),
-    client.subscribe(CONTROL_WIRE.estop, 'std_msgs/Bool', (msg) => {
+    client.subscribe(wire.estop, 'std_msgs/Bool', (msg) => {
       const data = isRecord(msg) ? msg.data : undefined;
       if (typeof data !== 'boolean') return log(`estop: data = ${JSON.stringify(data)}, expected a std_msgs/Bool`);
-      if (data) pipeline.safety.estop(ESTOP_TOPIC_REASON);
+      if (data) pipeline.safety.estop(estopReason);
     }),
-    client.subscribe(CONTROL_WIRE.gains, 'std_msgs/Float64MultiArray', (msg) => {
+    client.subscribe(wire.gains, 'std_msgs/Float64MultiArray', (msg) => {
       try {
         const update = decodeGains(msg);
         const error = applyGainsUpdate(controller, model.jointNames, update);
@@ -245,7 +264,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
       }
     }),
   ];
-  const reset = client.advertiseService(CONTROL_WIRE.reset, 'std_srvs/Trigger', () => {
+  const reset = client.advertiseService(wire.reset, 'std_srvs/Trigger', () => {
     const state = pipeline.safety.state;
     if (state === 'e-stopped') {
       pipeline.safety.releaseEstop();
@@ -258,7 +277,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
     return { success: false, message: `nothing to reset: state is ${state}` };
   });
   const goals = new Set<() => void>();
-  const action = client.advertiseAction(CONTROL_WIRE.followTrajectory, 'control_msgs/FollowJointTrajectory', (goal, context) => {
+  const action = client.advertiseAction(wire.followTrajectory, 'control_msgs/FollowJointTrajectory', (goal, context) => {
     runGoal(goal, context);
   });
   const runGoal = (goal: unknown, context: GoalContext) => {
@@ -299,7 +318,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
   const publishMotorCurrents = () => {
     if (motorOutput === undefined) return;
     const data = Array.from(motorOutput.current);
-    if (data.every(Number.isFinite)) client.publish(CONTROL_WIRE.motorCurrent, 'std_msgs/Float64MultiArray', { layout: { dim: [], data_offset: 0 }, data });
+    if (data.every(Number.isFinite)) client.publish(wire.motorCurrent, 'std_msgs/Float64MultiArray', { layout: { dim: [], data_offset: 0 }, data });
   };
   const loop = new ControlLoop((time) => {
     pipeline.update(time);
@@ -316,11 +335,11 @@ export async function startControlClient(options: ControlClientOptions): Promise
   const diagnostics = setInterval(() => {
     const array = buildDiagnosticArray(pipeline.status(), loop.timing(), { name: robot.name, stamp: Date.now() / 1000, dialect: client.dialect });
     if (collision !== undefined) array.status.push(collisionDiagnosticStatus(collision, { name: robot.name, residual: collision.source.residual, jointNames: model.jointNames }));
-    client.publish(CONTROL_WIRE.diagnostics, 'diagnostic_msgs/DiagnosticArray', array);
+    client.publish(wire.diagnostics, 'diagnostic_msgs/DiagnosticArray', array);
   }, 1000);
   const controllerState = setInterval(() => {
     if (pipeline.safety.state === 'inactive') return;
-    client.publish(CONTROL_WIRE.controllerState, 'control_msgs/JointTrajectoryControllerState', buildControllerState(pipeline.ctx, model.jointNames, Date.now() / 1000, client.dialect));
+    client.publish(wire.controllerState, 'control_msgs/JointTrajectoryControllerState', buildControllerState(pipeline.ctx, model.jointNames, Date.now() / 1000, client.dialect));
   }, 1000 / stateRate);
   log(`connected to ${options.url}, robot ${robot.name} (${model.nq} joints), ${rate} Hz, ${command} commands, ${estimatorName} estimator, collision ${policy}`);
   return {

@@ -1,0 +1,130 @@
+// `embodied run --config FILE`: the file's settings (units, choices, remapped topics, initial gains)
+// parsed and checked with errors that name file, field, value and what was expected; and the loop
+// run with a config against our rosbridge server: remapped topics used, gains applied, flags winning.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RosbridgeServer } from '../../bridge/server.ts';
+import { runControl } from '../../cli/commands/run.ts';
+import { parseRunConfig } from '../../cli/run-config.ts';
+import type { ControlClient } from '../../cli/control-client.ts';
+import { CascadeController } from '../../control/joint-controllers.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
+
+const EXAMPLE = `
+rate: 500 Hz
+publishRate: 50
+stateRate: "0.02 kHz"
+command: effort
+effortController: cascade
+estimator: kalman
+collision: "off"
+collisionThreshold: 0.2
+wait: timeout
+overrun: catch-up
+safety: {stateTimeout: 500 ms, commandTimeout: 0.2}
+topics:
+  jointStates: /robot/joint_states
+  effort: /arm_effort_controller/commands
+gains:
+  "*": {velocity: {kp: 7, ki: 15, antiWindup: back-calculation}}
+  joint2: {position: {kp: 30}}
+`;
+
+describe('run config file', () => {
+  it('parses settings with units, choices, topics and gains', () => {
+    const config = parseRunConfig(EXAMPLE, 'arm.yaml');
+    expect(config).toMatchObject({
+      rate: 500, publishRate: 50, stateRate: 20, command: 'effort', effortController: 'cascade', estimator: 'kalman', collision: 'off',
+      collisionThreshold: 0.2, wait: 'timeout', overrun: 'catch-up', safety: { stateTimeout: 0.5, commandTimeout: 0.2 },
+      topics: { jointStates: '/robot/joint_states', effort: '/arm_effort_controller/commands' },
+    });
+    expect(config.gains).toEqual([
+      { joint: '*', loop: 'velocity', gains: { kp: 7, ki: 15, antiWindup: 'back-calculation' } },
+      { joint: 'joint2', loop: 'position', gains: { kp: 30 } },
+    ]);
+    expect(parseRunConfig('{"rate": 250, "topics": {"position": "/p/commands"}}', 'arm.json')).toEqual({ rate: 250, topics: { position: '/p/commands' } });
+    expect(parseRunConfig('', 'empty.yaml')).toEqual({});
+  });
+
+  it('refuses what it cannot use, naming file, field, value and what was expected', () => {
+    const refuse = (text: string) => () => parseRunConfig(text, 'arm.yaml');
+    expect(refuse('speed: 3')).toThrow(/arm\.yaml: speed = 3: expected no such setting; the settings are rate, publishRate/);
+    expect(refuse('rate: 2 kg')).toThrow(/arm\.yaml: rate = "2 kg": expected Hz/);
+    expect(refuse('rate: -5')).toThrow(/arm\.yaml: rate = -5: expected a positive rate/);
+    expect(refuse('command: torque')).toThrow(/command = "torque": expected one of position, velocity, effort, motor-current/);
+    expect(refuse('wait: sleep')).toThrow(/wait = "sleep": expected one of atomics, timeout, hybrid, spin/);
+    expect(refuse('safety: {stale: 1}')).toThrow(/safety\.stale = 1: expected no such setting; safety has stateTimeout, commandTimeout/);
+    expect(refuse('safety: {stateTimeout: 3 m}')).toThrow(/safety\.stateTimeout = "3 m": expected s/);
+    expect(refuse('topics: {position: arm/commands}')).toThrow(/topics\.position = "arm\/commands": expected a global ROS name/);
+    expect(refuse('topics: {torque: /t}')).toThrow(/topics\.torque = "\/t": expected no such name; the names are jointStates/);
+    expect(refuse('gains: {joint1: {velocity: {kq: 1}}}')).toThrow(/gains\.joint1\.velocity\.kq = 1: expected no such gain; the fields are kp, ki/);
+    expect(refuse('gains: {joint1: {velocity: {kp: .nan}}}')).toThrow(/gains\.joint1\.velocity\.kp = null: expected a finite number/);
+    expect(refuse('[1, 2]')).toThrow(/arm\.yaml: the file = \[1,2\]: expected a mapping of settings/);
+    expect(refuse('rate: [')).toThrow(/arm\.yaml: not YAML or JSON/);
+  });
+
+  it('names a missing file', async () => {
+    await expect(runControl({ url: 'ws://127.0.0.1:1', robot: 'servo-arm', config: join(tmpdir(), 'no-such-embodied.yaml') })).rejects.toThrow(/--config .*no-such-embodied\.yaml: no such file/);
+  });
+});
+
+describe('embodied run with a config file, against our rosbridge server', () => {
+  const model = loadRobot('servo-arm').model;
+  let server: RosbridgeServer;
+  let url = '';
+  let timer: ReturnType<typeof setInterval>;
+  const received = { effort: 0, defaultTopic: 0 };
+  let control: ControlClient | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'embodied-run-config-'));
+
+  beforeAll(async () => {
+    server = new RosbridgeServer({ port: 0 });
+    url = `ws://127.0.0.1:${await server.start({ port: 0 })}`;
+    server.subscribe('/arm_effort_controller/commands', () => received.effort++);
+    server.subscribe('/forward_effort_controller/commands', () => received.defaultTopic++);
+    // The robot's state on the remapped topic only.
+    timer = setInterval(() => {
+      const now = Date.now() / 1000;
+      server.publish('/robot/joint_states', 'sensor_msgs/JointState', {
+        header: { stamp: { sec: Math.floor(now), nanosec: Math.floor((now % 1) * 1e9) }, frame_id: '' },
+        name: [...model.jointNames], position: model.jointNames.map(() => 0.1), velocity: [], effort: [],
+      });
+    }, 5);
+  }, 30_000);
+
+  afterAll(async () => {
+    await control?.stop();
+    clearInterval(timer);
+    await server?.close();
+  });
+
+  it('reads the remapped state, publishes on the remapped command topic, applies the gains, and a flag wins over the file', async () => {
+    const file = join(dir, 'arm.yaml');
+    writeFileSync(file, EXAMPLE.replace('effortController: cascade', 'effortController: computed-torque'));
+    control = await runControl({ url, robot: 'servo-arm', config: file, effortController: 'cascade' });
+    // The flag's cascade, not the file's computed torque; the file's gains in it.
+    const controller = control.controller;
+    expect(controller).toBeInstanceOf(CascadeController);
+    const cascade = controller as CascadeController;
+    for (let k = 0; k < model.nq; k++) {
+      expect(cascade.pid(k, 'velocity').gains.kp).toBe(7);
+      expect(cascade.pid(k, 'velocity').gains.antiWindup).toBe('back-calculation');
+    }
+    expect(cascade.pid(model.jointNames.indexOf('joint2'), 'position').gains.kp).toBe(30);
+    expect(cascade.pid(model.jointNames.indexOf('joint1'), 'position').gains.kp).toBe(20);
+    // Active on the remapped /joint_states, effort commands on the remapped topic only.
+    const start = Date.now();
+    while (received.effort < 10 && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 20));
+    expect(control.pipeline.safety.state).toBe('active');
+    expect(received.effort).toBeGreaterThanOrEqual(10);
+    expect(received.defaultTopic).toBe(0);
+  }, 30_000);
+
+  it('refuses gains for a loop the controller does not have, naming joint and loop', async () => {
+    const file = join(dir, 'position.yaml');
+    writeFileSync(file, 'gains: {joint1: {position: {kp: 3}}}\n');
+    await expect(runControl({ url, robot: 'servo-arm', config: file })).rejects.toThrow(/gains for joint1\/position: /);
+  });
+});
