@@ -445,14 +445,18 @@ bench('bridge/fanout', async (options) => {
   for (const f of fans) f.worker.postMessage('start');
   const serverCpu0 = threadCpuMs();
   const start = performance.now();
-  // One publish per 1 ms deadline, timer-paced; the stamp is taken just before publishing.
+  // One publish per 1 ms deadline, timer-paced: every message whose deadline has passed goes out
+  // at a wake-up (a late timer must not lower the rate, as one publish per wake-up did: 703 Hz in a
+  // loaded run); the stamp is taken just before each publish.
   await new Promise<void>((done) => {
     let i = 0;
     const tick = () => {
-      const m = messages[i++];
-      m.header.frame_id = String(performance.timeOrigin + performance.now());
-      server.publish('/fan', 'sensor_msgs/JointState', m);
-      if ((i & 255) === 0) options.progress(i / count);
+      do {
+        const m = messages[i++];
+        m.header.frame_id = String(performance.timeOrigin + performance.now());
+        server.publish('/fan', 'sensor_msgs/JointState', m);
+        if ((i & 255) === 0) options.progress(i / count);
+      } while (i < count && start + i <= performance.now());
       if (i >= count) return done();
       setTimeout(tick, Math.max(0, start + i - performance.now()));
     };
