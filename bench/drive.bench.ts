@@ -20,6 +20,7 @@ bench('drive', (options) => {
   const out = createDriveOutput();
   const results: BenchResult[] = [];
   const run = (name: string, joint: number, dt: number, rigid: boolean) => {
+    if (!options.wanted(name)) return;
     resetDriveState(set, state, new Float64Array(set.nq));
     let q = 0;
     results.push(timeCalls(name, (i) => {
@@ -36,11 +37,12 @@ bench('drive', (options) => {
   const rigidSet = parseDriveFile(rigidText, model);
   const rigidState = createDriveState(rigidSet);
   resetDriveState(rigidSet, rigidState, new Float64Array(set.nq));
-  results.push(timeCalls('drive/step-rigid', (i) => {
+  if (options.wanted('drive/step-rigid')) results.push(timeCalls('drive/step-rigid', (i) => {
     command.position = (i & 0xffff) * 3e-6;
     driveStep(rigidSet, rigidState, 0, command, 0, 0.01, 5e-5, out);
   }, { ...options, batch: 200 }, { dt_s: 5e-5, subSteps: 1, rigid: true }));
   const runAveraged = (name: string, driveSet: typeof set, driveState: typeof state, joint: number, dt: number) => {
+    if (!options.wanted(name)) return;
     resetDriveState(driveSet, driveState, new Float64Array(set.nq));
     results.push(timeCalls(name, (i) => {
       command.position = (i & 0xffff) * 3e-6;
@@ -51,4 +53,4 @@ bench('drive', (options) => {
   runAveraged('drive/step-averaged-1ms', rigidSet, rigidState, 0, 1e-3);
   runAveraged('drive/step-averaged-compliant-1ms', set, state, 4, 1e-3);
   return results;
-});
+}, ['drive/step', 'drive/step-1ms', 'drive/step-rigid', 'drive/step-averaged', 'drive/step-averaged-1ms', 'drive/step-averaged-compliant-1ms']);

@@ -19,19 +19,23 @@ export interface BenchOptions {
   quick: boolean;
   /** Progress for long runs, written to stderr by the runner (fraction 0..1). */
   progress: (fraction: number) => void;
+  /** Whether a result of this name is wanted (`--filter`): a group may skip the cases nobody asked for. */
+  wanted: (name: string) => boolean;
 }
 
 /** A registered benchmark: returns one or more results. */
 export interface Benchmark {
   name: string;
   run: (options: BenchOptions) => BenchResult[] | Promise<BenchResult[]>;
+  /** Names of the results it gives (for `--filter` on result names); [name] when it gives one. */
+  results: readonly string[];
 }
 
 const registry: Benchmark[] = [];
 
 /** Adds a benchmark to the run; called at module load by bench/*.bench.ts files. */
-export function bench(name: string, run: Benchmark['run']): void {
-  registry.push({ name, run });
+export function bench(name: string, run: Benchmark['run'], results: readonly string[] = [name]): void {
+  registry.push({ name, run, results });
 }
 
 /** The benchmarks registered so far, in registration order. */

@@ -34,11 +34,12 @@ for (const robot of ['ur5e', 'panda', 'servo-arm']) {
     const vs = Array.from({ length: count }, () => Float64Array.from({ length: model.nv }, () => 2 * next() - 1));
     const results: BenchResult[] = [];
     const nq = { nq: model.nq };
-    results.push(timeCalls(`fk/${robot}`, (i) => forwardKinematics(model, data, qs[i & 255]), options, nq));
-    results.push(timeCalls(`jacobian/${robot}`, (i) => jacobian(model, data, qs[i & 255], model.tip), options, nq));
-    results.push(timeCalls(`rnea/${robot}`, (i) => rnea(model, data, qs[i & 255], vs[i & 255], vs[(i + 1) & 255]), options, nq));
-    results.push(timeCalls(`mass/${robot}`, (i) => crba(model, data, qs[i & 255]), options, nq));
-    results.push(timeCalls(`aba/${robot}`, (i) => aba(model, data, qs[i & 255], vs[i & 255], vs[(i + 1) & 255]), options, nq));
+    if (options.wanted(`fk/${robot}`)) results.push(timeCalls(`fk/${robot}`, (i) => forwardKinematics(model, data, qs[i & 255]), options, nq));
+    if (options.wanted(`jacobian/${robot}`)) results.push(timeCalls(`jacobian/${robot}`, (i) => jacobian(model, data, qs[i & 255], model.tip), options, nq));
+    if (options.wanted(`rnea/${robot}`)) results.push(timeCalls(`rnea/${robot}`, (i) => rnea(model, data, qs[i & 255], vs[i & 255], vs[(i + 1) & 255]), options, nq));
+    if (options.wanted(`mass/${robot}`)) results.push(timeCalls(`mass/${robot}`, (i) => crba(model, data, qs[i & 255]), options, nq));
+    if (options.wanted(`aba/${robot}`)) results.push(timeCalls(`aba/${robot}`, (i) => aba(model, data, qs[i & 255], vs[i & 255], vs[(i + 1) & 255]), options, nq));
+    if (!options.wanted(`ik/${robot}`)) return results;
 
     // IK: time each solve; check each answer with FK.
     const goals = options.quick ? 200 : 10_000;
@@ -73,5 +74,5 @@ for (const robot of ['ur5e', 'panda', 'servo-arm']) {
       success: solved / goals, timeBudgetHits: budgetHits, iterationsPerSolve: iterations / goals, timeBudget_s: solver.timeBudget,
     });
     return results;
-  });
+  }, ['fk', 'jacobian', 'rnea', 'mass', 'aba', 'ik'].map((op) => `${op}/${robot}`));
 }

@@ -37,15 +37,15 @@ function stepCase(name: string, robot: string, coupling: DriveCoupling, options:
 }
 
 for (const robot of ['ur5e', 'servo-arm']) {
+  const names = [`sim/step-${robot}`, `sim/step-${robot}-switching`, `sim/step-${robot}-no-drives`];
   bench(`sim/step-${robot}`, (options) => {
-    const withDrives = stepCase(`sim/step-${robot}`, robot, 'rigid', options);
-    withDrives.steps_per_s = Math.round(1e9 / withDrives.median);
-    const switching = stepCase(`sim/step-${robot}-switching`, robot, 'rigid', options, 'switching');
-    switching.steps_per_s = Math.round(1e9 / switching.median);
-    const ideal = stepCase(`sim/step-${robot}-no-drives`, robot, 'ideal', options);
-    ideal.steps_per_s = Math.round(1e9 / ideal.median);
-    return [withDrives, switching, ideal];
-  });
+    const cases: [string, DriveCoupling, DriveFidelity | undefined][] = [[names[0], 'rigid', undefined], [names[1], 'rigid', 'switching'], [names[2], 'ideal', undefined]];
+    return cases.filter(([name]) => options.wanted(name)).map(([name, coupling, fidelity]) => {
+      const result = stepCase(name, robot, coupling, options, fidelity);
+      result.steps_per_s = Math.round(1e9 / result.median);
+      return result;
+    });
+  }, names);
 }
 
 bench('sim/batch', async (options) => {

@@ -38,7 +38,11 @@ export async function runBenchmarks(flags: BenchFlags): Promise<BenchResult[]> {
     }
   }
   await loadBenchmarks();
-  const selected = registeredBenchmarks().filter((b) => !filter || filter.test(b.name));
+  // A group runs whole when its name matches; otherwise it runs for the results whose names match
+  // (`--filter fk/ur5e` runs robot/ur5e and prints fk/ur5e), and may skip the cases not wanted.
+  const wholeGroup = (b: { name: string }) => !filter || filter.test(b.name);
+  const wanted = (b: { name: string }) => (name: string) => wholeGroup(b) || filter!.test(name);
+  const selected = registeredBenchmarks().filter((b) => wholeGroup(b) || b.results.some((name) => filter!.test(name)));
   if (selected.length === 0) throw new Error(`--filter: no benchmark matches "${flags.filter}"`);
   const all: BenchResult[] = [];
   const tty = process.stderr.isTTY;
@@ -46,8 +50,10 @@ export async function runBenchmarks(flags: BenchFlags): Promise<BenchResult[]> {
     const label = `[${k + 1}/${selected.length}] ${b.name}`;
     process.stderr.write(tty ? `\r${label}...` : `${label}\n`);
     let lastPercent = -1;
-    const results = await b.run({
+    const keep = wanted(b);
+    const results = (await b.run({
       quick: flags.quick === true,
+      wanted: keep,
       progress: (fraction) => {
         const percent = Math.floor(fraction * 100);
         if (tty && percent !== lastPercent) {
@@ -55,7 +61,7 @@ export async function runBenchmarks(flags: BenchFlags): Promise<BenchResult[]> {
           process.stderr.write(`\r${label} ${percent}%   `);
         }
       },
-    });
+    })).filter((r) => keep(r.name));
     if (tty) process.stderr.write('\r\x1b[K');
     for (const r of results) {
       all.push(r);
@@ -70,7 +76,7 @@ export function register(program: Command): void {
     .command('bench')
     .description('run the benchmarks in bench/ (median and p99 per call)')
     .option('--json', 'one JSON line per result: {"name","unit","median","p99","n",...}')
-    .option('--filter <regex>', 'run only benchmarks whose name matches')
+    .option('--filter <regex>', 'run only the benchmarks whose name or result names match (e.g. fk/ur5e, ^sim/)')
     .option('--quick', 'short smoke run')
     .action(async (flags: BenchFlags) => {
       await runBenchmarks(flags);
