@@ -8,8 +8,10 @@
 // Priorities, highest first: finiteness, position limits (with a braking envelope so the command
 // can stop before the limit at the acceleration limit), velocity, acceleration, jerk. Jerk is the
 // lowest priority: it may be exceeded when braking for a position limit or a velocity limit
-// requires it. Effort mode applies the URDF safety_controller law where k_velocity > 0
-// (soft limits: velocity bounds −k_position·(q − soft limit), effort bounds −k_velocity·(v − bound)).
+// requires it. Effort mode applies the URDF safety_controller law (soft limits: velocity bounds
+// −k_position·(q − soft limit), effort bounds −k_velocity·(v − bound)); for a joint without a
+// safety_controller, with default gains (`LimitDefaults.kPosition`, `effortBand`) on its hard limits,
+// so an effort command never drives a joint past its position or velocity limit.
 import type { RobotModel } from '../robot/model.ts';
 import type { ControlContext } from './context.ts';
 
@@ -38,6 +40,18 @@ export interface LimitDefaults {
   /** Explicit per-joint overrides (nq values, Infinity allowed for jerk only). */
   acceleration?: ArrayLike<number>;
   jerk?: ArrayLike<number>;
+  /**
+   * For joints without a URDF safety_controller (effort mode): k_position (1/s); default 10: the
+   * speed allowed toward a limit falls to 0 over the last v_max/10 rad before it.
+   */
+  kPosition?: number;
+  /**
+   * For joints without a URDF safety_controller (effort mode): the speed band, as a fraction of the
+   * velocity limit, over which the allowed effort goes from the full limit to 0 at the velocity
+   * bound (k_velocity = effort limit / (band · v_max)); default 0.1. Joints without a finite effort
+   * or velocity limit get no default.
+   */
+  effortBand?: number;
 }
 
 /** Limits from the model (soft and hard position, velocity, effort) plus derived acceleration/jerk. */
@@ -55,9 +69,15 @@ export function jointLimitsFromModel(model: RobotModel, defaults: LimitDefaults 
     kPosition: Float64Array.from(model.kPosition),
     kVelocity: Float64Array.from(model.kVelocity),
   };
+  const kPosition = defaults.kPosition ?? 10;
+  const effortBand = defaults.effortBand ?? 0.1;
   for (let k = 0; k < n; k++) {
     const v = Number.isFinite(model.velocityLimit[k]) ? model.velocityLimit[k] : defaults.velocity ?? 2;
     limits.velocity[k] = v;
+    if (!(model.kVelocity[k] > 0) && Number.isFinite(model.effortLimit[k]) && Number.isFinite(model.velocityLimit[k])) {
+      limits.kPosition[k] = kPosition;
+      limits.kVelocity[k] = model.effortLimit[k] / (effortBand * model.velocityLimit[k]);
+    }
     limits.acceleration[k] = defaults.acceleration?.[k] ?? v * accelPerVel;
     limits.jerk[k] = defaults.jerk?.[k] ?? limits.acceleration[k] * jerkPerAccel;
   }

@@ -1,9 +1,11 @@
 // The limiter's command sequence settles on a position target (no limit cycle under the jerk
-// limit) from rest and from moving states, within every limit along the way.
+// limit) from rest and from moving states, within every limit along the way; in effort mode it
+// never drives a joint past its position or velocity limit, safety_controller or not.
 import { describe, expect, it } from 'vitest';
 import { JointLimiter, jointLimitsFromModel } from '../../control/limiter.ts';
 import { createControlContext } from '../../control/context.ts';
 import { panda } from './plant.ts';
+import { loadRobot } from '../../sim/load-robot.ts';
 
 const model = panda();
 const limits = jointLimitsFromModel(model);
@@ -44,5 +46,44 @@ describe('JointLimiter, position mode', () => {
   it('rejects unusable gains naming them', () => {
     expect(() => new JointLimiter(limits, { positionGain: 0 })).toThrow(/positionGain = 0/);
     expect(() => new JointLimiter(limits, { velocityGain: Number.NaN })).toThrow(/velocityGain = NaN/);
+  });
+});
+
+describe('JointLimiter, effort mode without a URDF safety_controller (ur5e)', () => {
+  const ur5e = loadRobot('ur5e').model;
+  const ur5eLimits = jointLimitsFromModel(ur5e);
+  const run = (q: number, v: number, effort: number) => {
+    const limiter = new JointLimiter(ur5eLimits);
+    const ctx = createControlContext(ur5e.nq);
+    ctx.dt = dt;
+    ctx.q[0] = q;
+    ctx.v[0] = v;
+    ctx.command.mode = 'effort';
+    ctx.command.effort[0] = effort;
+    limiter.apply(ctx);
+    return ctx.command.effort[0];
+  };
+  const upper = ur5e.upperLimit[0], vmax = ur5e.velocityLimit[0], effortMax = ur5e.effortLimit[0];
+
+  it('gets default safety gains on its hard limits', () => {
+    expect(ur5e.kVelocity[0]).toBe(0); // none in the URDF
+    expect(ur5eLimits.kPosition[0]).toBe(10);
+    expect(ur5eLimits.kVelocity[0]).toBeCloseTo(effortMax / (0.1 * vmax), 9);
+  });
+
+  it('never pushes a joint further past its position limit or its velocity limit', () => {
+    // Past the upper limit, moving outward at 3x the velocity limit: full outward torque asked for.
+    expect(run(upper + 0.2, 3 * vmax, effortMax)).toBeLessThanOrEqual(-effortMax + 1e-9);
+    // Past the upper limit at rest: no outward torque, pulled back.
+    expect(run(upper + 0.2, 0, effortMax)).toBeLessThan(0);
+    // Inside the range, over the velocity limit: no torque that speeds it up further.
+    expect(run(0, 1.2 * vmax, effortMax)).toBeLessThanOrEqual(0);
+    expect(run(0, -1.2 * vmax, -effortMax)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('leaves the full effort range to commands well inside the limits', () => {
+    expect(run(0, 0.5 * vmax, effortMax)).toBe(effortMax);
+    expect(run(0, -0.5 * vmax, -effortMax)).toBe(-effortMax);
+    expect(run(upper - 0.5, 0, effortMax)).toBe(effortMax);
   });
 });
