@@ -97,6 +97,12 @@ export const MESSAGE_DEFINITIONS: Readonly<Record<string, string>> = {
   'std_srvs/TriggerResponse': 'bool success\nstring message',
   'std_srvs/SetBoolRequest': 'bool data',
   'std_srvs/SetBoolResponse': 'bool success\nstring message',
+  // ROS 2 example_interfaces (the tutorials' service and action, used by roslib's own examples).
+  'example_interfaces/AddTwoIntsRequest': 'int64 a\nint64 b',
+  'example_interfaces/AddTwoIntsResponse': 'int64 sum',
+  'example_interfaces/FibonacciGoal': 'int32 order',
+  'example_interfaces/FibonacciResult': 'int32[] sequence',
+  'example_interfaces/FibonacciFeedback': 'int32[] sequence',
 };
 
 /** Service types: request and response message names. */
@@ -104,6 +110,7 @@ export const SERVICE_DEFINITIONS: Readonly<Record<string, { request: string; res
   'std_srvs/Empty': { request: 'std_srvs/EmptyRequest', response: 'std_srvs/EmptyResponse' },
   'std_srvs/Trigger': { request: 'std_srvs/TriggerRequest', response: 'std_srvs/TriggerResponse' },
   'std_srvs/SetBool': { request: 'std_srvs/SetBoolRequest', response: 'std_srvs/SetBoolResponse' },
+  'example_interfaces/AddTwoInts': { request: 'example_interfaces/AddTwoIntsRequest', response: 'example_interfaces/AddTwoIntsResponse' },
 };
 
 /** Action types: goal, result and feedback message names. */
@@ -112,5 +119,10 @@ export const ACTION_DEFINITIONS: Readonly<Record<string, { goal: string; result:
     goal: 'control_msgs/FollowJointTrajectoryGoal',
     result: 'control_msgs/FollowJointTrajectoryResult',
     feedback: 'control_msgs/FollowJointTrajectoryFeedback',
+  },
+  'example_interfaces/Fibonacci': {
+    goal: 'example_interfaces/FibonacciGoal',
+    result: 'example_interfaces/FibonacciResult',
+    feedback: 'example_interfaces/FibonacciFeedback',
   },
 };

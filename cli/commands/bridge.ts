@@ -1,5 +1,7 @@
-// `embodied bridge [--host 127.0.0.1] [--port 9090] [--token T] [--origin O...]`: a standalone
-// rosbridge v2 server without ROS (browser-to-browser teleop, tests). Ctrl-C closes it cleanly.
+// `embodied bridge [--host 127.0.0.1] [--port 9090] [--token T] [--origin O...] [--allow-unknown-types]`:
+// a standalone rosbridge v2 server without ROS (browser-to-browser teleop, tests). It validates the
+// message, service and action types it knows field by field and refuses others, unless
+// --allow-unknown-types relays them unchecked (your own interfaces). Ctrl-C closes it cleanly.
 import type { Command } from 'commander';
 import { RosbridgeServer } from '../../bridge/node.ts';
 import { parseChoice, parsePort, untilStopped } from '../options.ts';
@@ -10,6 +12,7 @@ interface BridgeFlags {
   token?: string;
   origin?: string[];
   dialect: string;
+  allowUnknownTypes?: boolean;
 }
 
 /** Adds the `bridge` subcommand. */
@@ -22,10 +25,11 @@ export function register(program: Command): void {
     .option('--token <token>', 'require {"op":"auth","token":...} before anything else')
     .option('--origin <origin...>', 'allowed browser Origins (default: any)')
     .option('--dialect <dialect>', 'ros1 or ros2: what rosapi reports', 'ros2')
+    .option('--allow-unknown-types', 'relay message, service and action types it does not know, unvalidated (default: refuse them with a status error)')
     .action(async (flags: BridgeFlags) => {
       const port = parsePort(flags.port, '--port');
       const dialect = parseChoice(flags.dialect, '--dialect', ['ros1', 'ros2'] as const);
-      const server = new RosbridgeServer({ host: flags.host, port, token: flags.token, allowedOrigins: flags.origin, dialect });
+      const server = new RosbridgeServer({ host: flags.host, port, token: flags.token, allowedOrigins: flags.origin, dialect, allowUnknownTypes: flags.allowUnknownTypes === true });
       await server.start();
       process.stdout.write(`rosbridge server listening on ${server.url}\n`);
       await untilStopped();

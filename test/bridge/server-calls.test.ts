@@ -24,6 +24,20 @@ afterAll(async () => {
 });
 
 describe('services', () => {
+  it('serves the tutorials\' example_interfaces/AddTwoInts between two roslib clients, and refuses an unknown service type', async () => {
+    const provider = await client();
+    const caller = await client();
+    await new Service({ ros: provider, name: '/add_two_ints', serviceType: 'example_interfaces/AddTwoInts' }).advertise((req, res) => {
+      const { a, b } = req as { a: number; b: number };
+      Object.assign(res, { sum: a + b });
+      return true;
+    });
+    await sleep(30);
+    expect(await call(caller, '/add_two_ints', 'example_interfaces/AddTwoInts', { a: 2, b: 40 })).toEqual({ sum: 42 });
+    // A request that does not match the type is refused, naming the field.
+    await expect(call(caller, '/add_two_ints', 'example_interfaces/AddTwoInts', { a: 'two', b: 40 })).rejects.toThrow(/"a"/);
+  });
+
   it('forwards a call to the client that advertised the service and returns its answer by id', async () => {
     const provider = await client();
     const caller = await client();
@@ -80,6 +94,28 @@ describe('actions (ROS 2 ops)', () => {
     });
     expect(feedback).toEqual([{ joint_names: ['j1'], desired: { positions: [0.5] } }]);
     expect(result).toEqual({ error_code: 0, error_string: 'done' });
+  });
+
+  it('runs the tutorials\' example_interfaces/action/Fibonacci between two roslib clients, feedback and result', async () => {
+    const serverRos = await client();
+    const action = new Action({ ros: serverRos, name: '/fibonacci', actionType: 'example_interfaces/action/Fibonacci' });
+    action.advertise((g, id) => {
+      const sequence = [0, 1];
+      for (let i = 1; i < (g as { order: number }).order; i++) {
+        sequence.push(sequence[i] + sequence[i - 1]);
+        action.sendFeedback(id, { sequence: [...sequence] });
+      }
+      setTimeout(() => action.setSucceeded(id, { sequence }), 10);
+    }, () => {});
+    await sleep(30);
+    const caller = await client();
+    const feedback: unknown[] = [];
+    const result = await new Promise((resolve, reject) => {
+      new Action({ ros: caller, name: '/fibonacci', actionType: 'example_interfaces/action/Fibonacci' }).sendGoal({ order: 5 } as never, resolve, (f) => feedback.push(f), reject);
+    });
+    expect(result).toEqual({ sequence: [0, 1, 1, 2, 3, 5] });
+    expect(feedback).toHaveLength(4);
+    expect(feedback[3]).toEqual({ sequence: [0, 1, 1, 2, 3, 5] });
   });
 
   it('routes a cancel to the action server and reports the goal canceled', async () => {
