@@ -30,6 +30,8 @@ export interface ClientOptions {
   validate?: boolean;
   /** Clock in seconds for message ages; default performance.now()/1000. */
   clock?: () => number;
+  /** Connection events as log lines (lost, retrying, reconnected); default none. */
+  log?: (line: string) => void;
   /** roslib transport factory; default roslib's WebSocket transport with cbor-x decoding. */
   transportFactory?: ConstructorParameters<typeof Ros>[0] extends infer O ? (O extends { transportFactory?: infer F } ? F : never) : never;
 }
@@ -54,6 +56,7 @@ export class RosbridgeClient implements Bus {
   private everConnected = false;
   /** Number of times the connection opened (1 after the first connect). */
   connections = 0;
+  private losses = 0;
 
   constructor(private readonly options: ClientOptions) {
     this.ros = new Ros({ transportFactory: options.transportFactory ?? fastCborTransportFactory });
@@ -65,10 +68,16 @@ export class RosbridgeClient implements Bus {
       this.connections++;
       this.delayMs = this.reconnectSettings().initialMs;
       if (options.token !== undefined) this.ros.authenticate(options.token, '', '', '', 0, '', 0);
-      if (this.everConnected) this.readvertiseServices();
+      if (this.everConnected) {
+        this.readvertiseServices();
+        options.log?.(`reconnected to ${options.url}`);
+      }
       this.everConnected = true;
     });
-    this.ros.on('close', () => this.scheduleReconnect());
+    this.ros.on('close', () => {
+      if (this.connectedBefore()) options.log?.(`connection to ${options.url} lost`);
+      this.scheduleReconnect();
+    });
     this.ros.on('error', () => {});
   }
 
@@ -106,10 +115,18 @@ export class RosbridgeClient implements Bus {
     return { initialMs: r.initialMs ?? 100, maxMs: r.maxMs ?? 5000, factor: r.factor ?? 2 };
   }
 
+  /** True once after each lost connection (the close of a failed attempt is not a loss). */
+  private connectedBefore(): boolean {
+    const lost = this.connections > this.losses && !this.closing;
+    if (lost) this.losses = this.connections;
+    return lost;
+  }
+
   private scheduleReconnect(): void {
     if (this.closing || this.options.reconnect === false || this.reconnectTimer !== undefined) return;
     const settings = this.reconnectSettings();
     const delay = this.delayMs;
+    this.options.log?.(`no connection to ${this.options.url}; retrying in ${(delay / 1000).toFixed(1)} s`);
     this.delayMs = Math.min(settings.maxMs, this.delayMs * settings.factor);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;

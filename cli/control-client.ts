@@ -151,6 +151,8 @@ function controllerFor(command: 'position' | 'velocity' | 'effort', model: Robot
 export async function startControlClient(options: ControlClientOptions): Promise<ControlClient> {
   if (!/^wss?:\/\//.test(options.url)) throw new Error(`url = "${options.url}", expected ws://HOST:PORT or wss://...`);
   const rate = positive(options.rate ?? 1000, 'rate');
+  // The loop's own bound, checked before connecting (a bad rate must not wait for a server).
+  if (!(rate <= 100_000)) throw new Error(`rate = ${rate} Hz, expected 0 < rate <= 100000`);
   const publishRate = positive(options.publishRate ?? 100, 'publishRate');
   const stateRate = positive(options.stateRate ?? publishRate, 'stateRate');
   const command = options.command ?? 'position';
@@ -202,7 +204,8 @@ export async function startControlClient(options: ControlClientOptions): Promise
       if (error) throw new Error(`gains for ${name}/${loop}: ${error}`);
     }
   }
-  const client = new RosbridgeClient({ url: options.url });
+  const client = new RosbridgeClient({ url: options.url, log });
+  log(`connecting to ${options.url}`);
   await client.connect();
   const reader = new JointStateReader(ports);
   const writer = new ForwardCommandWriter(ports, client, { position: wire.position, velocity: wire.velocity, effort: wire.effort });

@@ -99,7 +99,8 @@ describe('RosbridgeClient', () => {
   it('reconnects after the server restarts, re-subscribing, re-advertising and re-serving', async () => {
     const first = await serve();
     const port = Number(new URL(first.url).port);
-    const subscriber = await connect(first.url);
+    const lines: string[] = [];
+    const subscriber = await connect(first.url, { log: (line) => lines.push(line) });
     const provider = await connect(first.url);
     const got: number[] = [];
     subscriber.subscribe('/survives', 'std_msgs/Int32', (m) => got.push((m as { data: number }).data));
@@ -122,5 +123,11 @@ describe('RosbridgeClient', () => {
     expect(second.hub.topics.find('/from_provider')?.publishers.size).toBe(1);
     await waitFor(() => second.hub.calls.services.has('/still_here'), 2000, 're-advertised service');
     expect(await subscriber.callService('/still_here', 'std_srvs/Trigger', {})).toEqual({ success: true, message: 'yes' });
+    // What the client said meanwhile: the loss once, its retries, the reconnection.
+    const url = first.url;
+    expect(lines[0]).toBe(`connection to ${url} lost`);
+    expect(lines.filter((l) => l.startsWith('connection to')).length).toBe(1);
+    expect(lines).toContain(`no connection to ${url}; retrying in 0.0 s`);
+    expect(lines.at(-1)).toBe(`reconnected to ${url}`);
   });
 });
