@@ -32,6 +32,12 @@ export interface EndpointOptions {
   /** Frame of the IMU and F/T messages: default the IMU link and the tip link. */
   imuFrame?: string;
   ftFrame?: string;
+  /**
+   * Where refused commands are reported (a command of the wrong length, non-finite values, a bad
+   * trajectory or fault value), as a ros2_control controller logs them; at most one line per topic
+   * a second, with the count of the ones not shown. Default: none (they are counted in `refused`).
+   */
+  log?: (line: string) => void;
 }
 
 /** A running endpoint; call `afterStep()` after every physics step, `close()` to detach. */
@@ -40,6 +46,8 @@ export interface SimEndpoint {
   close(): void;
   /** Messages published so far per topic (for status and tests). */
   readonly published: Map<string, number>;
+  /** Commands refused so far per topic (wrong length, non-finite, not matching the type...). */
+  readonly refused: Map<string, number>;
 }
 
 /** An endpoint with the pause and single-step controls its services set. */
@@ -105,40 +113,70 @@ export function attachSimEndpoint(bus: Bus, sim: SimRobot, options: EndpointOpti
   ] as const) bus.advertise(topic, type);
 
   const status = (message: string, success = true) => ({ success, message });
+  // Refused commands: counted per topic, logged at most once a second per topic (wall clock).
+  const refused = new Map<string, number>();
+  const lastLogged = new Map<string, { at: number; count: number }>();
+  const refuse = (topic: string, why: string) => {
+    const count = (refused.get(topic) ?? 0) + 1;
+    refused.set(topic, count);
+    const now = Date.now();
+    const last = lastLogged.get(topic);
+    if (options.log && (last === undefined || now - last.at >= 1000)) {
+      const unshown = last === undefined ? 0 : count - last.count - 1;
+      options.log(`refused ${topic}: ${why}${unshown > 0 ? ` (${unshown} more refused since the last report)` : ''}`);
+      lastLogged.set(topic, { at: now, count });
+    }
+  };
   const onForward = (kind: 'position' | 'velocity' | 'effort') => (msg: unknown) => {
     const topic = `/forward_${kind}_controller/commands`;
     const data = multiArrayData(msg, topic);
-    if (typeof data === 'string') return;
-    delayed(() => sim.forward(kind, data));
+    if (typeof data === 'string') return refuse(topic, data);
+    delayed(() => {
+      const error = sim.forward(kind, data);
+      if (error) refuse(topic, error);
+    });
   };
   subscriptions.push(
     bus.subscribe('/forward_position_controller/commands', 'std_msgs/Float64MultiArray', onForward('position')),
     bus.subscribe('/forward_velocity_controller/commands', 'std_msgs/Float64MultiArray', onForward('velocity')),
     bus.subscribe('/forward_effort_controller/commands', 'std_msgs/Float64MultiArray', onForward('effort')),
     bus.subscribe('/motor_current_controller/commands', 'std_msgs/Float64MultiArray', (msg) => {
-      const data = multiArrayData(msg, '/motor_current_controller/commands');
-      if (typeof data !== 'string') delayed(() => sim.motorCurrents(data));
+      const topic = '/motor_current_controller/commands';
+      const data = multiArrayData(msg, topic);
+      if (typeof data === 'string') return refuse(topic, data);
+      delayed(() => {
+        const error = sim.motorCurrents(data);
+        if (error) refuse(topic, error);
+      });
     }),
     bus.subscribe('/joint_trajectory_controller/joint_trajectory', 'trajectory_msgs/JointTrajectory', (msg) => {
       try {
         const input = parseJointTrajectoryMessage(msg);
-        delayed(() => sim.followTrajectory(input));
-      } catch {
+        delayed(() => {
+          const result = sim.followTrajectory(input);
+          if (!result.accepted) refuse('/joint_trajectory_controller/joint_trajectory', result.errorString);
+        });
+      } catch (error) {
         // An invalid trajectory is dropped, as ros2_control's controller does (it logs and ignores it).
+        refuse('/joint_trajectory_controller/joint_trajectory', (error as Error).message);
       }
     }),
     bus.subscribe('/sim/payload', 'std_msgs/Float64MultiArray', (msg) => {
       const data = multiArrayData(msg, '/sim/payload');
-      if (typeof data === 'string' || data.length !== 4 || !data.every(Number.isFinite) || data[0] < 0) return;
+      if (typeof data === 'string') return refuse('/sim/payload', data);
+      if (data.length !== 4 || !data.every(Number.isFinite) || data[0] < 0) return refuse('/sim/payload', `data = ${JSON.stringify(data)}, expected [mass (kg) >= 0, com x, y, z (m)] (mass 0 removes the payload)`);
       sim.setPayload(data[0] > 0 ? { mass: data[0], com: data.slice(1, 4) } : null);
     }),
     bus.subscribe('/sim/fault/delay', 'std_msgs/Float64', (msg) => {
       const value = (msg as { data?: unknown } | null)?.data;
       if (typeof value === 'number' && value >= 0 && value <= 1) sim.commDelay = value;
+      else refuse('/sim/fault/delay', `data = ${JSON.stringify(value)}, expected a delay in seconds, 0 to 1`);
     }),
     bus.subscribe('/sim/fault/overheat', 'std_msgs/Float64MultiArray', (msg) => {
       const data = multiArrayData(msg, '/sim/fault/overheat');
-      if (typeof data !== 'string') sim.setOverheat(data);
+      if (typeof data === 'string') return refuse('/sim/fault/overheat', data);
+      const error = sim.setOverheat(data);
+      if (error) refuse('/sim/fault/overheat', error);
     }),
   );
 
@@ -254,6 +292,7 @@ export function attachSimEndpoint(bus: Bus, sim: SimRobot, options: EndpointOpti
   let steps = 0;
   const endpoint: PausableEndpoint = {
     published,
+    refused,
     get paused() { return paused; },
     set paused(value: boolean) { paused = value; },
     takeStepRequest() {

@@ -41,6 +41,7 @@ export function register(program: Command): void {
       const sim = await startSimServer({
         robot: flags.robot, drive: flags.drive, host: flags.host, port: parsePort(flags.port, '--port'),
         stateRate: rate, realTimeFactor, coupling, fidelity, sensors: { seed: parseNumber(flags.seed, '--seed', { integer: true }) },
+        log: (line) => process.stderr.write(`\nembodied sim: ${line}\n`),
       });
       process.stderr.write(`embodied sim: ${sim.robotName} (${sim.sim.model.nv} joints, ${sim.sim.plant.actuators.kind} actuators) on ${sim.url}\n`);
       const report = setInterval(() => {

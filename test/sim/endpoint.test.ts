@@ -67,6 +67,34 @@ describe('simulator endpoint', () => {
     expect(sim.plant.q[0]).toBeCloseTo(-0.2, 2);
   });
 
+  it('refuses bad commands and fault values, counting them and reporting one line per topic a second', () => {
+    const hub = new BridgeHub();
+    const { sim } = loadSimRobot('servo-arm');
+    const lines: string[] = [];
+    const endpoint = attachSimEndpoint(hub, sim, { log: (line) => lines.push(line) });
+    const multi = (data: number[]) => ({ layout: { dim: [], data_offset: 0 }, data });
+    for (let i = 0; i < 3; i++) hub.publish('/forward_position_controller/commands', 'std_msgs/Float64MultiArray', multi([1, 2]));
+    hub.publish('/motor_current_controller/commands', 'std_msgs/Float64MultiArray', multi([1, 2, 3]));
+    hub.publish('/sim/payload', 'std_msgs/Float64MultiArray', multi([-1, 0, 0, 0]));
+    hub.publish('/sim/fault/delay', 'std_msgs/Float64', { data: 5 });
+    hub.publish('/joint_trajectory_controller/joint_trajectory', 'trajectory_msgs/JointTrajectory', {
+      header: { stamp: { sec: 0, nanosec: 0 }, frame_id: '' }, joint_names: ['nope'],
+      points: [{ positions: [0.1], velocities: [], accelerations: [], effort: [], time_from_start: { sec: 1, nanosec: 0 } }],
+    });
+    sim.step();
+    endpoint.afterStep();
+    expect(endpoint.refused.get('/forward_position_controller/commands')).toBe(3);
+    expect(Object.fromEntries(endpoint.refused)).toMatchObject({ '/motor_current_controller/commands': 1, '/sim/payload': 1, '/sim/fault/delay': 1, '/joint_trajectory_controller/joint_trajectory': 1 });
+    // One line for the three forward commands (within a second), naming what was expected.
+    expect(lines.filter((l) => l.includes('/forward_position_controller/commands'))).toEqual([
+      'refused /forward_position_controller/commands: expected 6 values (joints joint1, joint2, joint3, joint4, joint5, joint6), got 2',
+    ]);
+    expect(lines.find((l) => l.startsWith('refused /sim/fault/delay'))).toMatch(/data = 5, expected a delay in seconds, 0 to 1/);
+    expect(lines.find((l) => l.startsWith('refused /sim/payload'))).toMatch(/expected \[mass \(kg\) >= 0/);
+    expect(lines.find((l) => l.startsWith('refused /joint_trajectory_controller/joint_trajectory'))).toBeDefined();
+    expect(sim.active).not.toBe('forward_position_controller');
+  });
+
   it('serves FollowJointTrajectory with feedback and a result, and aborts an invalid goal naming why', async () => {
     const { hub, sim, run } = setup();
     let feedback = 0;
