@@ -1,5 +1,5 @@
 // Chirp excitation and frequency-response estimation: magnitude, phase, bandwidth and the gain and
-// phase margins of an open loop.
+// phase margins of an open loop (measured directly, or from a closed loop's response: L = T/(1 − T)).
 
 /** A sine sweep from f0 to f1 (Hz) over `duration` (s); 'log' (exponential) or 'linear'. */
 export class Chirp {
@@ -68,15 +68,7 @@ export function estimateFrequencyResponse(u: ArrayLike<number>, y: ArrayLike<num
   mu /= n;
   my /= n;
   const m = frequencies.length;
-  const out: FrequencyResponse = {
-    frequency: Float64Array.from(frequencies),
-    magnitude: new Float64Array(m),
-    magnitudeDb: new Float64Array(m),
-    phaseDeg: new Float64Array(m),
-    re: new Float64Array(m),
-    im: new Float64Array(m),
-  };
-  let previous = 0;
+  const out = responseAt(frequencies);
   for (let j = 0; j < m; j++) {
     const w = 2 * Math.PI * frequencies[j] * dt;
     let ur = 0, ui = 0, yr = 0, yi = 0;
@@ -91,10 +83,27 @@ export function estimateFrequencyResponse(u: ArrayLike<number>, y: ArrayLike<num
       yi += dy * s;
     }
     const den = ur * ur + ui * ui;
-    const re = (yr * ur + yi * ui) / den;
-    const im = (yi * ur - yr * ui) / den;
-    out.re[j] = re;
-    out.im[j] = im;
+    out.re[j] = (yr * ur + yi * ui) / den;
+    out.im[j] = (yi * ur - yr * ui) / den;
+  }
+  return withPolar(out);
+}
+
+/** An empty response over `frequency` (Hz). */
+function responseAt(frequency: ArrayLike<number>): FrequencyResponse {
+  const m = frequency.length;
+  return {
+    frequency: Float64Array.from(frequency),
+    magnitude: new Float64Array(m), magnitudeDb: new Float64Array(m), phaseDeg: new Float64Array(m),
+    re: new Float64Array(m), im: new Float64Array(m),
+  };
+}
+
+/** Fills magnitude, dB and the phase unwrapped from the lowest frequency up, from re and im. */
+function withPolar(out: FrequencyResponse): FrequencyResponse {
+  let previous = 0;
+  for (let j = 0; j < out.frequency.length; j++) {
+    const re = out.re[j], im = out.im[j];
     out.magnitude[j] = Math.hypot(re, im);
     out.magnitudeDb[j] = 20 * Math.log10(out.magnitude[j]);
     let phase = (Math.atan2(im, re) * 180) / Math.PI;
@@ -109,32 +118,34 @@ export function estimateFrequencyResponse(u: ArrayLike<number>, y: ArrayLike<num
 /** Open-loop response L = C·P with a PID C(s) = kp + ki/s + kd·s/(tf·s + 1) (parallel form). */
 export function withPid(plant: FrequencyResponse, gains: { kp: number; ki: number; kd: number; tf?: number }): FrequencyResponse {
   const m = plant.frequency.length;
-  const out: FrequencyResponse = {
-    frequency: Float64Array.from(plant.frequency),
-    magnitude: new Float64Array(m), magnitudeDb: new Float64Array(m), phaseDeg: new Float64Array(m),
-    re: new Float64Array(m), im: new Float64Array(m),
-  };
+  const out = responseAt(plant.frequency);
   const tf = gains.tf ?? 0;
-  let previous = 0;
   for (let j = 0; j < m; j++) {
     const w = 2 * Math.PI * plant.frequency[j];
     // kd·jw/(1 + jw·tf) = kd·jw(1 − jw·tf)/(1 + w²tf²)
     const d = 1 + w * w * tf * tf;
     const cr = gains.kp + (gains.kd * w * w * tf) / d;
     const ci = -gains.ki / w + (gains.kd * w) / d;
-    const re = cr * plant.re[j] - ci * plant.im[j];
-    const im = cr * plant.im[j] + ci * plant.re[j];
-    out.re[j] = re;
-    out.im[j] = im;
-    out.magnitude[j] = Math.hypot(re, im);
-    out.magnitudeDb[j] = 20 * Math.log10(out.magnitude[j]);
-    let phase = (Math.atan2(im, re) * 180) / Math.PI;
-    if (j > 0) while (phase - previous > 180) phase -= 360;
-    if (j > 0) while (phase - previous < -180) phase += 360;
-    out.phaseDeg[j] = phase;
-    previous = phase;
+    out.re[j] = cr * plant.re[j] - ci * plant.im[j];
+    out.im[j] = cr * plant.im[j] + ci * plant.re[j];
   }
-  return out;
+  return withPolar(out);
+}
+
+/**
+ * The open loop L = T/(1 − T) of a unity-feedback loop whose closed-loop response T (reference to
+ * output) was measured: the margins are properties of L, not of T.
+ */
+export function openLoopFromClosedLoop(closed: FrequencyResponse): FrequencyResponse {
+  const out = responseAt(closed.frequency);
+  for (let j = 0; j < closed.frequency.length; j++) {
+    const a = closed.re[j], b = closed.im[j];
+    // (a + ib)/((1 − a) − ib) = (a + ib)((1 − a) + ib)/((1 − a)² + b²)
+    const d = (1 - a) * (1 - a) + b * b;
+    out.re[j] = (a * (1 - a) - b * b) / d;
+    out.im[j] = b / d;
+  }
+  return withPolar(out);
 }
 
 /** Bandwidth and margins read off a response. */

@@ -9,7 +9,7 @@
 // nothing; the relay's (RelayAutotune.update takes and returns doubles) may box a few per tick
 // while a test runs.
 import type { ControlContext, Controller, ReferenceSource } from '../context.ts';
-import { Chirp, estimateFrequencyResponse, logFrequencies, summarizeResponse, type FrequencyResponse, type ResponseSummary } from './frequency-response.ts';
+import { Chirp, estimateFrequencyResponse, logFrequencies, openLoopFromClosedLoop, summarizeResponse, type FrequencyResponse, type ResponseSummary } from './frequency-response.ts';
 import { stepMetrics, type StepMetrics } from './step-metrics.ts';
 import { RelayAutotune } from './relay-autotune.ts';
 
@@ -102,14 +102,19 @@ export class TuningRun implements ReferenceSource {
     return stepMetrics(this.t.subarray(from, this.count), this.y.subarray(from, this.count), initial, initial + this.test.amplitude);
   }
 
-  /** Closed-loop frequency response measured/reference over `points` log-spaced frequencies, and its summary (after `done`). */
+  /**
+   * Closed-loop frequency response T = measured/reference over `points` log-spaced frequencies (after
+   * `done`), and its summary: the bandwidth from T (−3 dB), the gain and phase margins from the open
+   * loop L = T/(1 − T) the position loop closes around the joint (unity feedback).
+   */
   chirpResult(points = 40): { response: FrequencyResponse; summary: ResponseSummary } {
     if (this.test.kind !== 'chirp') throw new Error('chirpResult: this run is a step');
     const from = this.firstExcited();
     const n = this.count - from;
     const dt = n > 1 ? (this.t[this.count - 1] - this.t[from]) / (n - 1) : 0;
     const response = estimateFrequencyResponse(this.r.subarray(from, this.count), this.y.subarray(from, this.count), dt, logFrequencies(this.test.f0, this.test.f1, points));
-    return { response, summary: summarizeResponse(response) };
+    const margins = summarizeResponse(openLoopFromClosedLoop(response));
+    return { response, summary: { ...margins, bandwidth: summarizeResponse(response).bandwidth } };
   }
 
   private firstExcited(): number {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { stepMetrics } from '../../control/tuning/step-metrics.ts';
 import { RelayAutotune, gainsFromUltimate } from '../../control/tuning/relay-autotune.ts';
-import { Chirp, estimateFrequencyResponse, logFrequencies, summarizeResponse } from '../../control/tuning/frequency-response.ts';
+import { Chirp, estimateFrequencyResponse, logFrequencies, openLoopFromClosedLoop, summarizeResponse } from '../../control/tuning/frequency-response.ts';
 
 /** Unit step response of ωn²/(s² + 2ζωn s + ωn²), 0 < ζ < 1. */
 function secondOrder(zeta: number, wn: number, t: number): number {
@@ -168,5 +168,32 @@ describe('chirp frequency response', () => {
     expect(Math.abs(s.phaseMarginDeg - (180 - (3 * Math.atan(wGain) * 180) / Math.PI))).toBeLessThan(2);
     // Bandwidth (−3 dB): (1 + (ωτ)²)^1.5 = √2.
     expect(s.bandwidth).toBeCloseTo(Math.sqrt(Math.pow(2, 1 / 3) - 1) / (2 * Math.PI * tau), 1);
+  });
+
+  it('reads the open-loop margins off a measured closed loop: L = T/(1 − T) gives back L = K/(1 + jωτ)³ exactly', () => {
+    const K = 4, tau = 0.05;
+    const frequencies = logFrequencies(0.5, 50, 400);
+    const m = frequencies.length;
+    const closed = { frequency: frequencies, re: new Float64Array(m), im: new Float64Array(m), magnitude: new Float64Array(m), magnitudeDb: new Float64Array(m), phaseDeg: new Float64Array(m) };
+    for (let j = 0; j < m; j++) {
+      // L = K/(1 + jx)³ with x = ωτ; T = L/(1 + L).
+      const x = 2 * Math.PI * frequencies[j] * tau;
+      const dr = 1 - 3 * x * x, di = 3 * x - x * x * x; // (1 + jx)³
+      const d2 = dr * dr + di * di;
+      const lr = (K * dr) / d2, li = (-K * di) / d2;
+      const er = 1 + lr, ei = li, e2 = er * er + ei * ei;
+      closed.re[j] = (lr * er + li * ei) / e2;
+      closed.im[j] = (li * er - lr * ei) / e2;
+    }
+    const open = openLoopFromClosedLoop(closed);
+    const s = summarizeResponse(open);
+    const wGain = Math.sqrt(Math.pow(K, 2 / 3) - 1);
+    expect(s.phaseCrossover).toBeCloseTo(Math.sqrt(3) / (2 * Math.PI * tau), 3);
+    expect(s.gainMarginDb).toBeCloseTo(20 * Math.log10(8 / K), 3);
+    expect(s.gainCrossover).toBeCloseTo(wGain / (2 * Math.PI * tau), 3);
+    expect(s.phaseMarginDeg).toBeCloseTo(180 - (3 * Math.atan(wGain) * 180) / Math.PI, 1);
+    // Read off T itself, the same formulas give other numbers: T crosses 0 dB elsewhere (or not at all).
+    const wrong = summarizeResponse(openLoopFromClosedLoop(open));
+    expect(Math.abs(wrong.gainMarginDb - s.gainMarginDb)).toBeGreaterThan(1);
   });
 });
