@@ -6,14 +6,15 @@ import { loadRobot } from '../sim/load-robot.ts';
 import { parseDriveFile } from '../robot/drive/drive-file.ts';
 import type { DriveSet } from '../robot/drive/drive-set.ts';
 import { createRobotPorts, type RobotPorts } from '../robot/ports.ts';
-import type { RobotModel } from '../robot/model.ts';
+import { withArmature, type RobotModel } from '../robot/model.ts';
+import { armatureOf, jointLimitsFromDrive } from '../robot/drive/maps.ts';
 import { RosbridgeClient } from '../bridge/client.ts';
 import { JointStateReader } from '../bridge/adapter-state.ts';
 import { DEFAULT_FORWARD_TOPICS, ForwardCommandWriter, type ForwardTopics } from '../bridge/adapter-commands.ts';
 import type { GoalContext } from '../bridge/bus.ts';
 import {
   CascadeController, ComputedTorqueController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
-  OtgSetpointReference, PositionForwardController, TUNING_TOPICS, createTuningDispatch, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
+  OtgSetpointReference, PositionForwardController, TUNING_TOPICS, frictionCompensation, createTuningDispatch, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
   parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy, type PidGains, type SafetyOptions,
   COLLISION_POLICIES, CollisionReaction, KalmanEstimator, MotorOutput, collisionDiagnosticStatus, collisionThresholdsFromModel, type CollisionPolicy, type Estimator,
 } from '../control/index.ts';
@@ -133,12 +134,18 @@ function positive(value: number, name: string): number {
   return value;
 }
 
-function controllerFor(command: 'position' | 'velocity' | 'effort', model: RobotModel, effortController: 'cascade' | 'computed-torque'): Controller {
+/**
+ * The controller for a command interface. With a drive, the model-based parts use the model with
+ * the drive's reflected rotor inertia (armature) and compensate its reflected friction.
+ */
+function controllerFor(command: 'position' | 'velocity' | 'effort', model: RobotModel, effortController: 'cascade' | 'computed-torque', drive: DriveSet | undefined): Controller {
   if (command === 'position') return new PositionForwardController();
-  if (command === 'effort' && effortController === 'computed-torque') return new ComputedTorqueController(model, { kp: 100 });
   if (command === 'velocity') return new CascadeController(model.nq, { output: 'velocity', position: { kp: 20 } });
-  // Effort: position -> velocity -> effort cascade with gravity feedforward; conservative default gains.
-  const gravity = new GravityCompensation(model);
+  const dynamicModel = drive ? withArmature(model, armatureOf(drive)) : model;
+  const friction = drive ? { friction: frictionCompensation(model, drive) } : {};
+  if (effortController === 'computed-torque') return new ComputedTorqueController(dynamicModel, { kp: 100, ...friction });
+  // Effort: position -> velocity -> effort cascade with gravity (and drive friction) feedforward; conservative default gains.
+  const gravity = new GravityCompensation(dynamicModel, friction);
   return new CascadeController(model.nq, {
     output: 'effort',
     position: { kp: 20 },
@@ -182,11 +189,20 @@ export async function startControlClient(options: ControlClientOptions): Promise
   const collision = observer !== undefined ? new CollisionReaction(model, observer, { policy, period: 1 / rate }) : undefined;
   const ports: RobotPorts = createRobotPorts(model.jointNames);
   const limits = jointLimitsFromModel(model);
+  if (drive !== undefined) {
+    // What the drive can do bounds the URDF limits: speed from the motor's no-load or rated speed
+    // through the ratio, torque from the peak current through Kt, the ratio and the efficiency.
+    const fromDrive = jointLimitsFromDrive(drive, model);
+    for (let k = 0; k < model.nq; k++) {
+      limits.velocity[k] = Math.min(limits.velocity[k], fromDrive.velocity[k]);
+      limits.effort[k] = Math.min(limits.effort[k], fromDrive.effort[k]);
+    }
+  }
   // Replacing a running trajectory splices onto the new one within these limits (jerk-limited generator).
   const trajectory = new JointTrajectoryController({ jointNames: model.jointNames, limits, period: 1 / rate });
   const effortController = options.effortController ?? 'cascade';
   if (effortController !== 'cascade' && effortController !== 'computed-torque') throw new Error(`effortController = "${String(effortController)}", expected cascade or computed-torque`);
-  const controller = controllerFor(command === 'motor-current' ? 'effort' : command, model, effortController);
+  const controller = controllerFor(command === 'motor-current' ? 'effort' : command, model, effortController, drive);
   const pipeline = new ControlPipeline({
     model, ports, controller, reference: trajectory, limits,
     ...(options.safety ? { safety: options.safety } : {}),

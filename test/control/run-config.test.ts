@@ -1,7 +1,7 @@
 // `embodied run --config FILE`: the file's settings (units, choices, remapped topics, initial gains)
 // parsed and checked with errors that name file, field, value and what was expected; and the loop
 // run with a config against our rosbridge server: remapped topics used, gains applied, flags winning.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,9 @@ import { runControl } from '../../cli/commands/run.ts';
 import { parseRunConfig } from '../../cli/run-config.ts';
 import type { ControlClient } from '../../cli/control-client.ts';
 import { CascadeController } from '../../control/joint-controllers.ts';
+import { ComputedTorqueController } from '../../control/model-based.ts';
+import { parseDriveFile } from '../../robot/drive/drive-file.ts';
+import { armatureOf, jointLimitsFromDrive } from '../../robot/drive/maps.ts';
 import { loadRobot } from '../../sim/load-robot.ts';
 
 const EXAMPLE = `
@@ -120,6 +123,27 @@ describe('embodied run with a config file, against our rosbridge server', () => 
     expect(control.pipeline.safety.state).toBe('active');
     expect(received.effort).toBeGreaterThanOrEqual(10);
     expect(received.defaultTopic).toBe(0);
+  }, 30_000);
+
+  it('with a drive file, bounds the limits by what the drive can do and gives the model-based controller the rotor inertia', async () => {
+    // servo-arm's drive with joint1's peak current cut from 16 A to 4 A: a quarter of its torque.
+    const robots = join(import.meta.dirname, '..', '..', 'robot', 'robots');
+    const text = readFileSync(join(robots, 'servo-arm.drive.yaml'), 'utf8').replace('peakCurrent: "16 A"', 'peakCurrent: "4 A"').replace('continuousCurrent: "5.5 A"', 'continuousCurrent: "3 A"');
+    const drivePath = join(dir, 'weak.drive.yaml');
+    writeFileSync(drivePath, text);
+    const set = parseDriveFile(text, model);
+    const expected = jointLimitsFromDrive(set, model);
+    expect(expected.effort[0]).toBeLessThan(model.effortLimit[0] / 2);
+    await control?.stop();
+    control = await runControl({ url, robot: 'servo-arm', drive: drivePath, command: 'effort', effortController: 'computed-torque', estimator: 'pass-through' });
+    const limits = control.pipeline.limiter.limits;
+    expect(limits.effort[0]).toBeCloseTo(expected.effort[0], 9);
+    expect(limits.effort[1]).toBe(model.effortLimit[1]);
+    const controller = control.controller as ComputedTorqueController;
+    expect(controller).toBeInstanceOf(ComputedTorqueController);
+    const armature = armatureOf(set);
+    for (let k = 0; k < model.nq; k++) expect(controller.model.armature[k]).toBeCloseTo(armature[k], 12);
+    expect(armature[0]).toBeGreaterThan(0.1); // N²·J_rotor: a large share of a small arm's inertia
   }, 30_000);
 
   it('refuses gains for a loop the controller does not have, naming joint and loop', async () => {
