@@ -117,6 +117,7 @@ export const CONTROL_WIRE = {
   estop: '/embodied/estop',
   reset: '/embodied/reset',
   gains: '/embodied/gains',
+  gainsResult: '/embodied/gains/result',
   diagnostics: '/diagnostics',
   controllerState: '/embodied/controller_state',
   motorCurrent: '/motor_current_controller/commands',
@@ -274,13 +275,17 @@ export async function startControlClient(options: ControlClientOptions): Promise
       if (data) pipeline.safety.estop(estopReason);
     }),
     client.subscribe(wire.gains, 'std_msgs/Float64MultiArray', (msg) => {
+      // Every gains message is answered on the result topic, so a page or script sees what happened.
+      let answer: string;
       try {
         const update = decodeGains(msg);
         const error = applyGainsUpdate(controller, model.jointNames, update);
-        log(error ? `gains rejected: ${error}` : `gains applied: ${update.joint}/${update.loop}`);
+        answer = error ? `rejected ${update.joint}/${update.loop}: ${error}` : `applied ${update.joint}/${update.loop}`;
       } catch (error) {
-        log(`gains rejected: ${(error as Error).message}`);
+        answer = `rejected: ${(error as Error).message}`;
       }
+      log(`gains ${answer}`);
+      client.publish(wire.gainsResult, 'std_msgs/String', { data: answer });
     }),
   ];
   const reset = client.advertiseService(wire.reset, 'std_srvs/Trigger', () => {

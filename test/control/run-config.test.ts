@@ -10,6 +10,7 @@ import { runControl } from '../../cli/commands/run.ts';
 import { parseRunConfig } from '../../cli/run-config.ts';
 import type { ControlClient } from '../../cli/control-client.ts';
 import { CascadeController } from '../../control/joint-controllers.ts';
+import { encodeGains } from '../../control/wire.ts';
 import { ComputedTorqueController } from '../../control/model-based.ts';
 import { parseDriveFile } from '../../robot/drive/drive-file.ts';
 import { armatureOf, jointLimitsFromDrive } from '../../robot/drive/maps.ts';
@@ -123,6 +124,16 @@ describe('embodied run with a config file, against our rosbridge server', () => 
     expect(control.pipeline.safety.state).toBe('active');
     expect(received.effort).toBeGreaterThanOrEqual(10);
     expect(received.defaultTopic).toBe(0);
+    // A gains message over the wire is answered on /embodied/gains/result.
+    const answers: string[] = [];
+    server.subscribe('/embodied/gains/result', (msg) => answers.push((msg as { data: string }).data));
+    server.publish('/embodied/gains', 'std_msgs/Float64MultiArray', encodeGains('joint3', 'velocity', { kp: 9 }));
+    server.publish('/embodied/gains', 'std_msgs/Float64MultiArray', encodeGains('joint3', 'velocity', { kp: -1 }));
+    const until = Date.now() + 5000;
+    while (answers.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(answers[0]).toBe('applied joint3/velocity');
+    expect(answers[1]).toMatch(/^rejected joint3\/velocity: .*kp = -1/);
+    expect(cascade.pid(model.jointNames.indexOf('joint3'), 'velocity').gains.kp).toBe(9);
   }, 30_000);
 
   it('with a drive file, bounds the limits by what the drive can do and gives the model-based controller the rotor inertia', async () => {

@@ -191,6 +191,17 @@ describe('page against `embodied start`', () => {
     expect(await page.locator('#plot-source').textContent()).toBe('from the controller state');
   });
 
+  it('a gains edit gets the loop\'s answer on the page (this loop forwards positions: it has no gains, and says so)', async () => {
+    await page.getByRole('button', { name: 'Tuning' }).click();
+    await page.getByTestId('tuning-joint').selectOption('1');
+    const sent = performance.now();
+    await page.getByTestId('gain-kp').fill('30');
+    await page.getByTestId('gain-kp').press('Tab');
+    await waitFor('the loop\'s answer in the banner', async () => /gains rejected joint2\/position: .*no live gains/.test((await page.locator('#banner').textContent()) ?? ''), 20_000, 100);
+    console.log(JSON.stringify({ note: 'gains answer shown', ms: Math.round(performance.now() - sent) }));
+    await page.getByRole('button', { name: 'Teleop' }).click();
+  });
+
   it('main-thread time per frame and arrival-to-frame latency with the simulator\'s 1 kHz /joint_states (README screenshot)', async () => {
     await ensureActive().catch(() => undefined); // the stream is what is measured; the swing is for the screenshot
     // Keep the arm moving: a slow joint-1 swing as a trajectory.

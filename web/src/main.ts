@@ -17,7 +17,7 @@ import { createPlotHistory, createRollingPlot, type PlotHistory, type RollingPlo
 import { createTeleop, type Teleop } from './teleop.ts';
 import { createEStop } from './estop.ts';
 import { createTuningPanel, type TuningPanel } from './tuning-panel.ts';
-import { MULTI_ARRAY_TYPE, TUNING_RESULT_TOPIC } from './tuning-wire.ts';
+import { GAINS_RESULT_TOPIC, MULTI_ARRAY_TYPE, TUNING_RESULT_TOPIC } from './tuning-wire.ts';
 import { createPagePerf } from './page-perf.ts';
 import { createJointStream, ROW_HEADER, rowLength } from './joint-stream.ts';
 import { renderSensorPanel } from './sensor-panel.ts';
@@ -210,6 +210,11 @@ async function start(): Promise<void> {
     r.tuning.controllerSample(t, r.controller.reference, r.controller.feedback);
   });
   connection.subscribe(TUNING_RESULT_TOPIC, MULTI_ARRAY_TYPE, (message) => robot?.tuning.result(message), { queueLength: 10 });
+  // The loop's answer to every gains message: shown, marked bad when rejected (e.g. a loop with no gains).
+  connection.subscribe(GAINS_RESULT_TOPIC, 'std_msgs/String', (message) => {
+    const text = (message as { data?: unknown } | null)?.data;
+    if (typeof text === 'string') report(`gains ${text.slice(0, 300)}`, !text.startsWith('applied'));
+  }, { queueLength: 10 });
   connection.subscribe(TOPICS.imu, 'sensor_msgs/Imu', (message) => ingestImu(sensors, message, performance.now()), { throttleMs: 20 });
   connection.subscribe(TOPICS.wrench, 'geometry_msgs/WrenchStamped', (message) => ingestWrench(sensors, message, performance.now()), { throttleMs: 20 });
   connection.subscribe(TOPICS.diagnostics, 'diagnostic_msgs/DiagnosticArray', (message) => {

@@ -11,6 +11,8 @@
 export const GAINS_TOPIC = '/embodied/gains';
 export const TUNING_TOPIC = '/embodied/tuning';
 export const TUNING_RESULT_TOPIC = '/embodied/tuning/result';
+/** std_msgs/String from the loop for every gains message: "applied <joint>/<loop>" or "rejected <joint>/<loop>: <why>". */
+export const GAINS_RESULT_TOPIC = '/embodied/gains/result';
 export const MULTI_ARRAY_TYPE = 'std_msgs/Float64MultiArray';
 
 /** A std_msgs/Float64MultiArray-shaped message. */
