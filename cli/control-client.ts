@@ -116,6 +116,7 @@ export const CONTROL_WIRE = {
   twistJog: '/servo_node/delta_twist_cmds',
   estop: '/embodied/estop',
   reset: '/embodied/reset',
+  estopService: '/embodied/trigger_estop',
   gains: '/embodied/gains',
   gainsResult: '/embodied/gains/result',
   diagnostics: '/diagnostics',
@@ -300,6 +301,11 @@ export async function startControlClient(options: ControlClientOptions): Promise
     }
     return { success: false, message: `nothing to reset: state is ${state}` };
   });
+  // The e-stop as a service too (std_srvs/Trigger: nothing to send, like pressing the button).
+  const estopService = client.advertiseService(wire.estopService, 'std_srvs/Trigger', () => {
+    pipeline.safety.estop(`e-stop from ${wire.estopService}`);
+    return { success: true, message: `e-stop latched (release with ${wire.reset})` };
+  });
   const goals = new Set<() => void>();
   const action = client.advertiseAction(wire.followTrajectory, 'control_msgs/FollowJointTrajectory', (goal, context) => {
     runGoal(goal, context);
@@ -376,6 +382,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
       loop.stop();
       for (const s of subscriptions) s.unsubscribe();
       reset.unadvertise();
+      estopService.unadvertise();
       action.unadvertise();
       client.close();
     },

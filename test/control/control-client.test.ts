@@ -155,7 +155,7 @@ describe('control client against our rosbridge server', () => {
     await until(() => tuningResults.some((m) => label(m) === 'result/spin/nowhere/error:code'), 2000, 'the bad-label refusal');
   }, 20_000);
 
-  it('latches the e-stop from /embodied/estop (Bool true), reports it on /diagnostics, and /embodied/reset releases it', async () => {
+  it('latches the e-stop from /embodied/estop (Bool true) and /embodied/trigger_estop (Trigger), reports it on /diagnostics, and /embodied/reset releases it', async () => {
     server.publish('/embodied/estop', 'std_msgs/Bool', { data: false });
     await new Promise((r) => setTimeout(r, 50));
     expect(control.pipeline.safety.state).toBe('active');
@@ -179,5 +179,12 @@ describe('control client against our rosbridge server', () => {
     const again = (await server.hub.callService('/embodied/reset', 'std_srvs/Trigger', {}, 3000)) as { success: boolean; message: string };
     expect(again.success).toBe(false);
     expect(again.message).toMatch(/nothing to reset/);
-  }, 15_000);
+    // The e-stop service latches it too, with its own reason; reset releases it again.
+    const pressed = (await server.hub.callService('/embodied/trigger_estop', 'std_srvs/Trigger', {}, 3000)) as { success: boolean; message: string };
+    expect(pressed).toEqual({ success: true, message: 'e-stop latched (release with /embodied/reset)' });
+    await until(() => control.pipeline.safety.state === 'e-stopped', 2000, 'the e-stop from the service');
+    expect(control.pipeline.safety.reason).toBe('e-stop from /embodied/trigger_estop');
+    expect(((await server.hub.callService('/embodied/reset', 'std_srvs/Trigger', {}, 3000)) as { success: boolean }).success).toBe(true);
+    await until(() => control.pipeline.safety.state === 'active', 3000, 'the loop to become active again');
+  }, 20_000);
 });
