@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimServer, type SimServer } from '../../sim/server.ts';
 import { ensureWebBuilt, startWebServer, type WebServer } from '../web-server.ts';
-import { parsePort } from '../options.ts';
+import { parseChoice, parseNumber, parsePort } from '../options.ts';
+import { COMMAND_INTERFACES } from '../control-client.ts';
 
 interface StartFlags {
   robot: string;
@@ -46,12 +47,16 @@ export function register(program: Command): void {
     .option('--sim-port <port>', 'rosbridge port of the simulator (0: any free port)', '9090')
     .option('--web-port <port>', 'port of the web page (0: any free port)', '8080')
     .option('--rate <hz>', 'control loop rate', '1000')
-    .option('--command <interface>', 'command interface of the loop: position, velocity or effort', 'position')
+    .option('--command <interface>', 'command interface of the loop: position (forwarded to the robot\'s own position loop), velocity, effort or motor-current', 'position')
     .option('--no-control', 'do not start the control loop (the page talks to the simulator alone)')
     .action(async (flags: StartFlags) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const simPort = parsePort(flags.simPort, '--sim-port');
       const webPort = parsePort(flags.webPort, '--web-port');
+      // Checked here, before anything starts (the loop's child process would only fail later, alone).
+      parseChoice(flags.command, '--command', COMMAND_INTERFACES);
+      const rate = parseNumber(flags.rate, '--rate', { positive: true });
+      if (rate > 100_000) throw new Error(`--rate = ${flags.rate}: expected 0 < rate <= 100000 Hz`);
       let sim: SimServer | undefined;
       let web: WebServer | undefined;
       let control: ChildProcess | undefined;
