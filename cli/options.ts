@@ -1,4 +1,5 @@
 // Command-line values checked once, with errors that name the flag, the value and what was expected.
+import { readFileSync } from 'node:fs';
 
 /** A TCP port 0..65535 (0 lets the system pick a free one). */
 export function parsePort(text: string, flag: string): number {
@@ -32,4 +33,14 @@ export function untilStopped(): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** The text of the file a flag names; a missing or unreadable file is an error naming flag and path. */
+export function readTextFile(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
 }

@@ -21,7 +21,7 @@
 //   gains:                       # initial gains per joint ("*": every joint) and loop, as /embodied/gains takes them
 //     "*": {velocity: {kp: 5, ki: 20}}
 //     joint2: {position: {kp: 30}}
-import { readFileSync } from 'node:fs';
+import { readTextFile } from './options.ts';
 import { parse as parseYaml } from 'yaml';
 import { PID_GAIN_FIELDS, COLLISION_POLICIES, WAIT_STRATEGIES, type PidGains } from '../control/index.ts';
 import { quantity } from '../sim/scenario/units.ts';
@@ -136,11 +136,5 @@ export function parseRunConfig(text: string, file: string): RunConfig {
 
 /** Reads and parses a config file. */
 export function loadRunConfig(path: string): RunConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new Error(`--config ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
-  return parseRunConfig(text, path);
+  return parseRunConfig(readTextFile(path, '--config'), path);
 }

@@ -1,9 +1,11 @@
-// `embodied sim [--robot NAME|FILE] [--drive FILE] [--host 127.0.0.1] [--port 9090] [--rate 1000]`:
-// the simulated robot behind a rosbridge v2 server, as a ros2_control robot behind
-// rosbridge_server looks. Topics, services and the action are listed in sim/endpoint.ts.
+// `embodied sim [--robot NAME|FILE] [--drive FILE] [--host 127.0.0.1] [--port 9090] [--rate 1000]
+// [--sensors FILE] [--seed N]`: the simulated robot behind a rosbridge v2 server, as a ros2_control
+// robot behind rosbridge_server looks. Topics, services and the action are listed in
+// sim/endpoint.ts; the sensor file's keys in sim/sensor-file.ts (without one, sensors are ideal).
 import type { Command } from 'commander';
 import { startSimServer } from '../../sim/server.ts';
-import { parseChoice, parseNumber, parsePort, untilStopped } from '../options.ts';
+import { parseSensorFile } from '../../sim/sensor-file.ts';
+import { parseChoice, parseNumber, parsePort, readTextFile, untilStopped } from '../options.ts';
 
 interface SimFlags {
   robot: string;
@@ -14,7 +16,8 @@ interface SimFlags {
   realTimeFactor: string;
   coupling: string;
   fidelity: string;
-  seed: string;
+  seed?: string;
+  sensors?: string;
 }
 
 
@@ -31,16 +34,19 @@ export function register(program: Command): void {
     .option('--real-time-factor <factor>', 'simulated seconds per wall second', '1')
     .option('--coupling <kind>', 'drive coupling: rigid, compliant (reducer stiffness, sub-stepped) or ideal (no drives)', 'rigid')
     .option('--fidelity <model>', 'drive model: averaged (current loop as its closed-loop response) or switching (current loop at its own rate, ~3x slower)', 'averaged')
-    .option('--seed <n>', 'sensor noise seed', '1')
+    .option('--sensors <file>', 'YAML or JSON sensor file: rate, noise, bias and delay per channel, encoder resolution, IMU link (default: ideal sensors)')
+    .option('--seed <n>', 'sensor noise seed (default: the sensor file\'s, else 1)')
     .action(async (flags: SimFlags) => {
       const rate = parseNumber(flags.rate, '--rate');
       if (rate === 0 || rate > 1000) throw new Error(`--rate = ${flags.rate}: expected 0 < rate <= 1000 Hz (the physics rate)`);
       const realTimeFactor = parseNumber(flags.realTimeFactor, '--real-time-factor', { positive: true });
       const coupling = parseChoice(flags.coupling, '--coupling', ['rigid', 'compliant', 'ideal'] as const);
       const fidelity = parseChoice(flags.fidelity, '--fidelity', ['averaged', 'switching'] as const);
+      const sensors = flags.sensors !== undefined ? parseSensorFile(readTextFile(flags.sensors, '--sensors'), flags.sensors) : {};
+      if (flags.seed !== undefined) sensors.seed = parseNumber(flags.seed, '--seed', { integer: true });
       const sim = await startSimServer({
         robot: flags.robot, drive: flags.drive, host: flags.host, port: parsePort(flags.port, '--port'),
-        stateRate: rate, realTimeFactor, coupling, fidelity, sensors: { seed: parseNumber(flags.seed, '--seed', { integer: true }) },
+        stateRate: rate, realTimeFactor, coupling, fidelity, sensors,
         log: (line) => process.stderr.write(`\nembodied sim: ${line}\n`),
       });
       process.stderr.write(`embodied sim: ${sim.robotName} (${sim.sim.model.nv} joints, ${sim.sim.plant.actuators.kind} actuators) on ${sim.url}\n`);
