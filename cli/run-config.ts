@@ -22,7 +22,7 @@
 //     "*": {velocity: {kp: 5, ki: 20}}
 //     joint2: {position: {kp: 30}}
 import { readTextFile } from './options.ts';
-import { parse as parseYaml } from 'yaml';
+import { isRecord, parseSettingsFile } from '../sim/settings-file.ts';
 import { PID_GAIN_FIELDS, COLLISION_POLICIES, WAIT_STRATEGIES, type PidGains } from '../control/index.ts';
 import { quantity } from '../sim/scenario/units.ts';
 import { COMMAND_INTERFACES, CONTROL_WIRE, ESTIMATORS, type CommandInterface, type ControlClientOptions } from './control-client.ts';
@@ -43,24 +43,9 @@ export type RunConfig = Omit<Partial<ControlClientOptions>, 'url' | 'robot' | 'd
 
 const KEYS = ['rate', 'publishRate', 'stateRate', 'command', 'effortController', 'estimator', 'collision', 'collisionThreshold', 'collisionGain', 'wait', 'overrun', 'safety', 'topics', 'gains'] as const;
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** Parses a config's text (YAML, of which JSON is a subset); `file` names it in errors. */
 export function parseRunConfig(text: string, file: string): RunConfig {
-  const fail = (field: string, value: unknown, expected: string): never => {
-    throw new Error(`${file}: ${field} = ${JSON.stringify(value)}: expected ${expected}`);
-  };
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new Error(`${file}: not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
-  }
-  if (raw === null || raw === undefined) return {};
-  if (!isRecord(raw)) return fail('the file', raw, 'a mapping of settings');
-  for (const key of Object.keys(raw)) if (!(KEYS as readonly string[]).includes(key)) fail(key, raw[key], `no such setting; the settings are ${KEYS.join(', ')}`);
+  const { raw, fail } = parseSettingsFile(text, file, KEYS, 'settings');
   const config: RunConfig = {};
   const measure = (field: string, value: unknown, unit: 'Hz' | 's'): number => {
     let number = Number.NaN;

@@ -13,7 +13,7 @@
 //   gyro: {rate: 1 kHz, noise: 0.001, bias: [0.002, -0.001, 0.0005]}
 //   accelerometer: {noise: 0.02}
 //   forceTorque: {noise: 0.2, bias: 0.5}
-import { parse as parseYaml } from 'yaml';
+import { isRecord, parseSettingsFile } from './settings-file.ts';
 import { quantity } from './scenario/units.ts';
 import type { SensorOptionsInput } from './sensors.ts';
 import type { ChannelSpec } from './sensor-channel.ts';
@@ -22,27 +22,10 @@ const CHANNELS = ['encoder', 'velocity', 'torque', 'current', 'temperature', 'gy
 const CHANNEL_KEYS = ['rate', 'noise', 'bias', 'delay'] as const;
 const KEYS = ['seed', 'imuLink', ...CHANNELS] as const;
 
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
 /** Parses a sensor file's text; `file` names it in errors. */
 export function parseSensorFile(text: string, file: string): SensorOptionsInput {
-  const fail = (field: string, value: unknown, expected: string): never => {
-    throw new Error(`${file}: ${field} = ${JSON.stringify(value)}: expected ${expected}`);
-  };
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new Error(`${file}: not YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
-  }
-  if (raw === null || raw === undefined) return {};
-  if (!isRecord(raw)) return fail('the file', raw, 'a mapping of sensors');
+  const { raw, fail } = parseSettingsFile(text, file, KEYS, 'sensors');
   const out: SensorOptionsInput = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (!(KEYS as readonly string[]).includes(key)) fail(key, value, `no such key; the keys are ${KEYS.join(', ')}`);
-  }
   if (raw.seed !== undefined) {
     if (typeof raw.seed !== 'number' || !Number.isInteger(raw.seed)) fail('seed', raw.seed, 'an integer');
     out.seed = raw.seed as number;

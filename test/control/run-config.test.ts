@@ -54,7 +54,7 @@ describe('run config file', () => {
 
   it('refuses what it cannot use, naming file, field, value and what was expected', () => {
     const refuse = (text: string) => () => parseRunConfig(text, 'arm.yaml');
-    expect(refuse('speed: 3')).toThrow(/arm\.yaml: speed = 3: expected no such setting; the settings are rate, publishRate/);
+    expect(refuse('speed: 3')).toThrow(/arm\.yaml: speed = 3: expected no such key; the keys are rate, publishRate/);
     expect(refuse('rate: 2 kg')).toThrow(/arm\.yaml: rate = "2 kg": expected Hz/);
     expect(refuse('rate: -5')).toThrow(/arm\.yaml: rate = -5: expected a positive rate/);
     expect(refuse('command: torque')).toThrow(/command = "torque": expected one of position, velocity, effort, motor-current/);
