@@ -17,6 +17,13 @@ import { loadRobot } from '../../sim/load-robot.ts';
 import { parseDriveFile } from '../../robot/drive/drive-file.ts';
 import type { DriveSet } from '../../robot/drive/drive-set.ts';
 
+// The probe as the other control allocation tests run it (test/control/allocation.test.ts): a wall-time
+// warm-up so the JIT has settled, best of three rounds, and a bound of 2 B a tick (one boxed double
+// is 16 B, so a real per-tick allocation still fails). One CI run read 1.27 B a tick against the
+// old 1 B bound with a 10 000-call warm-up and two rounds; locally it reads 0.
+const PROBE = { calls: 100_000, warmup: { calls: 20_000, seconds: 0.5 }, rounds: 3, sampleEvery: 10_000 };
+const BOUND_BYTES_PER_TICK = 2;
+
 const model = panda();
 
 function setup(policy: CollisionPolicy, drive?: DriveSet) {
@@ -149,29 +156,29 @@ describe('collision detection in the control pipeline', () => {
     expect(faulted).toBeLessThan(110);
   });
 
-  it('1e5 ticks with the Kalman estimator, momentum observer and collision reaction allocate < 1 B per tick', () => {
+  it('1e5 ticks with the Kalman estimator, momentum observer and collision reaction allocate < 2 B per tick', () => {
     const { estimator, pipeline, otg, step } = setup('retreat');
     // A long, slow motion so every measured tick steps the generator, the filter and the observer.
     const slow = new OtgSetpointReference(jointLimitsFromModel(model), { limitScale: 0.001 });
     slow.setPositions(farTarget(1));
     pipeline.setReference(slow);
     void otg;
-    const { bytes } = measureHeapGrowth(step, { calls: 100_000, warmup: { calls: 10_000 }, rounds: 2, sampleEvery: 1000 });
+    const { bytesPerCall } = measureHeapGrowth(step, PROBE);
     expect(pipeline.safety.state).toBe('active');
     expect(pipeline.activeReference).toBe(slow);
     expect(estimator.observer!.residual.some((r) => r !== 0)).toBe(true);
-    expect(bytes / 100_000).toBeLessThan(1);
+    expect(bytesPerCall).toBeLessThan(BOUND_BYTES_PER_TICK);
   });
 
-  it('with a drive file (drive friction in the observer) 1e5 ticks also allocate < 1 B per tick', () => {
+  it('with a drive file (drive friction in the observer) 1e5 ticks also allocate < 2 B per tick', () => {
     const drive = parseDriveFile(readFileSync(loadRobot('panda').driveFile!, 'utf8'), model);
     const { estimator, pipeline, step } = setup('stop', drive);
     const slow = new OtgSetpointReference(jointLimitsFromModel(model), { limitScale: 0.001 });
     slow.setPositions(farTarget(1));
     pipeline.setReference(slow);
-    const { bytes } = measureHeapGrowth(step, { calls: 100_000, warmup: { calls: 10_000 }, rounds: 2, sampleEvery: 1000 });
+    const { bytesPerCall } = measureHeapGrowth(step, PROBE);
     expect(pipeline.safety.state === 'active' || pipeline.safety.state === 'holding').toBe(true);
     expect(estimator.observer!.residual.some((r) => r !== 0)).toBe(true);
-    expect(bytes / 100_000).toBeLessThan(1);
+    expect(bytesPerCall).toBeLessThan(BOUND_BYTES_PER_TICK);
   });
 });
