@@ -16,10 +16,17 @@ function text(args: Record<string, unknown>, key: string): string {
   return value;
 }
 
+/** Service types as rosapi names them: get_ros_version -> rosapi/GetROSVersion (ROS 1), rosapi_msgs/srv/GetROSVersion (ROS 2). */
+export function rosapiServiceType(service: string, dialect: 'ros1' | 'ros2'): string {
+  const special: Record<string, string> = { get_ros_version: 'GetROSVersion', action_servers: 'GetActionServers' };
+  const camel = special[service] ?? service.split('_').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return dialect === 'ros1' ? `rosapi/${camel}` : `rosapi_msgs/srv/${camel}`;
+}
+
 /** Registers every rosapi service on the hub (as in-process services). */
 export function registerRosapi(hub: BridgeHub): void {
   const owner = { node: '/rosapi' };
-  const spell = (type: string) => (type.includes('/') ? dialectTypeName(type, hub.dialect) : type);
+  const spell = (type: string, kind: 'msg' | 'srv' = 'msg') => (type.includes('/') ? dialectTypeName(type, hub.dialect, kind) : type);
   const topicTypes = () => hub.topics.list().filter((t) => !t.name.startsWith('/rosapi'));
   const services = () => [...hub.calls.services.keys()];
   const handlers: Record<string, Handler> = {
@@ -48,7 +55,7 @@ export function registerRosapi(hub: BridgeHub): void {
     },
     service_type: (a) => {
       const entry = hub.calls.services.get(absoluteName(text(a, 'service')));
-      return { type: entry ? spell(entry.type) : '' };
+      return { type: entry ? spell(entry.type, 'srv') : '' };
     },
     service_request_details: (a) => {
       const s = serviceSchema(text(a, 'type'));
@@ -59,7 +66,16 @@ export function registerRosapi(hub: BridgeHub): void {
       return { typedefs: s ? typeDefs(s.response.name, hub.dialect) : [] };
     },
     message_details: (a) => ({ typedefs: typeDefs(text(a, 'type'), hub.dialect) }),
-    nodes: () => ({ nodes: [...BRIDGE_NODES] }),
+    nodes: () => {
+      // The bridge's own nodes and every client node that publishes or subscribes (as publishers/subscribers report them).
+      const nodes = new Set<string>(BRIDGE_NODES);
+      for (const { name } of hub.topics.list()) {
+        const entry = hub.topics.find(name)!;
+        for (const p of entry.publishers.values()) nodes.add(p.node);
+        for (const node of entry.subscriberNodes.values()) nodes.add(node);
+      }
+      return { nodes: [...nodes] };
+    },
     node_details: (a) => {
       const node = text(a, 'node');
       const publishing: string[] = [];
@@ -106,7 +122,7 @@ export function registerRosapi(hub: BridgeHub): void {
   };
   for (const [name, handler] of Object.entries(handlers)) {
     const service = `/rosapi/${name}`;
-    hub.calls.addService(service, `rosapi/${name}`, owner, (_id, args, reply) => {
+    hub.calls.addService(service, rosapiServiceType(name, hub.dialect), owner, (_id, args, reply) => {
       try {
         const record = typeof args === 'object' && args !== null && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
         reply(true, handler(record));

@@ -219,7 +219,19 @@ describe('rosapi and parameters', () => {
     expect(await new Promise((r) => ros.getTopicType('/listed', r as never))).toBe('sensor_msgs/msg/JointState');
     const services = await new Promise<string[]>((r) => ros.getServices(r as never));
     expect(services).toContain('/rosapi/get_param');
-    expect(await new Promise((r) => ros.getNodes(r as never))).toContain('/rosbridge_websocket');
+    const nodes = await new Promise<string[]>((r) => ros.getNodes(r as never));
+    expect(nodes).toContain('/rosbridge_websocket');
+    // The advertising client's node is listed too, as publishers names it.
+    const publishers = (await call(ros, '/rosapi/publishers', 'rosapi/Publishers', { topic: '/listed' })) as { publishers: string[] };
+    expect(publishers.publishers.length).toBe(1);
+    expect(nodes).toContain(publishers.publishers[0]);
+    // rosapi's own service types as rosapi spells them (ROS 2: rosapi_msgs/srv/...).
+    expect(await new Promise((r) => ros.getServiceType('/rosapi/topics', r as never))).toBe('rosapi_msgs/srv/Topics');
+    expect(await new Promise((r) => ros.getServiceType('/rosapi/get_ros_version', r as never))).toBe('rosapi_msgs/srv/GetROSVersion');
+    // And a client's service as ROS 2 spells a service type (srv, not msg).
+    await new Service({ ros, name: '/typed', serviceType: 'std_srvs/Trigger' }).advertise(() => true);
+    await sleep(30);
+    expect(await new Promise((r) => ros.getServiceType('/typed', r as never))).toBe('std_srvs/srv/Trigger');
   });
 
   it('sets, gets, lists and deletes parameters through roslib Param', async () => {
