@@ -44,6 +44,13 @@ export class JointStateReader {
     const position = asNumbers(m.position);
     const velocity = asNumbers(m.velocity);
     const effort = asNumbers(m.effort);
+    // A message about none of our joints (another device's /joint_states) changes nothing.
+    let ours = false;
+    for (let i = 0; i < names.length && !ours; i++) ours = typeof names[i] === 'string' && this.indexByName.has(names[i] as string);
+    if (!ours) {
+      this.unmatched++;
+      return 0;
+    }
     state.valid.fill(0);
     let matched = 0;
     for (let i = 0; i < names.length; i++) {
@@ -57,10 +64,6 @@ export class JointStateReader {
       }
       if (velocity && i < velocity.length) state.velocity[j] = num(velocity[i]);
       if (effort && i < effort.length) state.effort[j] = num(effort[i]);
-    }
-    if (matched === 0) {
-      this.unmatched++;
-      return 0;
     }
     state.stamp = stampOf(m);
     state.received = this.clock();

@@ -35,6 +35,9 @@ describe('JointStateReader', () => {
     expect(reader.apply({ name: ['nobody'], position: [1] })).toBe(0);
     expect(reader.apply('garbage')).toBe(0);
     expect(ports.state.sequence).toBe(2);
+    // Another device's message (none of our joints) leaves our state as it was, valid flags included.
+    expect(Array.from(ports.state.valid)).toEqual([0, 1, 0]);
+    expect(reader.unmatched).toBe(1);
   });
 
   it('reads typed arrays from CBOR decoding the same as plain arrays', () => {
