@@ -1,6 +1,7 @@
 // The limiter's command sequence settles on a position target (no limit cycle under the jerk
 // limit) from rest and from moving states, within every limit along the way; in effort mode it
 // never drives a joint past its position or velocity limit, safety_controller or not.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JointLimiter, jointLimitsFromModel } from '../../control/limiter.ts';
 import { createControlContext } from '../../control/context.ts';
@@ -79,6 +80,31 @@ describe('JointLimiter, effort mode without a URDF safety_controller (ur5e)', ()
     // Inside the range, over the velocity limit: no torque that speeds it up further.
     expect(run(0, 1.2 * vmax, effortMax)).toBeLessThanOrEqual(0);
     expect(run(0, -1.2 * vmax, -effortMax)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('property (2e4 cases on every joint): past a position limit moving outward, or over the velocity limit, no effort pushes further', () => {
+    const limiter = new JointLimiter(ur5eLimits);
+    const ctx = createControlContext(ur5e.nq);
+    ctx.dt = dt;
+    ctx.command.mode = 'effort';
+    const n = ur5e.nq;
+    const effortArb = fc.oneof(fc.double({ min: -500, max: 500, noNaN: true }), fc.constantFrom(Number.NaN, Infinity, -Infinity));
+    fc.assert(fc.property(fc.integer({ min: 0, max: n - 1 }), fc.double({ min: -0.5, max: 0.5, noNaN: true }), fc.double({ min: -3, max: 3, noNaN: true }), fc.boolean(), effortArb, (k, beyond, speed, atUpper, effort) => {
+      const lower = ur5e.lowerLimit[k], upper = ur5e.upperLimit[k], vmax = ur5e.velocityLimit[k];
+      ctx.q.fill(0);
+      ctx.v.fill(0);
+      ctx.command.effort.fill(0);
+      ctx.q[k] = atUpper ? upper + beyond : lower + beyond;
+      ctx.v[k] = speed * vmax;
+      ctx.command.effort[k] = effort;
+      limiter.apply(ctx);
+      const out = ctx.command.effort[k];
+      if (!Number.isFinite(out) || Math.abs(out) > ur5e.effortLimit[k] + 1e-9) return false;
+      const q = ctx.q[k], v = ctx.v[k];
+      if ((q >= upper && v >= 0) || v > vmax) return out <= 0;
+      if ((q <= lower && v <= 0) || v < -vmax) return out >= 0;
+      return true;
+    }), { seed: 11, numRuns: 20_000 });
   });
 
   it('leaves the full effort range to commands well inside the limits', () => {
