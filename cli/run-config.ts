@@ -24,36 +24,23 @@
 import { readTextFile } from './options.ts';
 import { isRecord, parseSettingsFile } from '../sim/settings-file.ts';
 import { PID_GAIN_FIELDS, COLLISION_POLICIES, WAIT_STRATEGIES, type PidGains } from '../control/index.ts';
-import { quantity } from '../sim/scenario/units.ts';
-import { COMMAND_INTERFACES, CONTROL_WIRE, ESTIMATORS, type CommandInterface, type ControlClientOptions } from './control-client.ts';
+import { COMMAND_INTERFACES, CONTROL_WIRE, ESTIMATORS, type CommandInterface, type ControlClientOptions, type InitialGains } from './control-client.ts';
 import { DEFAULT_FORWARD_TOPICS } from '../bridge/adapter-commands.ts';
 
 /** Topic and service names a config may remap: the loop's wire names and the forward command topics. */
 export const REMAPPABLE_TOPICS = [...Object.keys(CONTROL_WIRE), ...Object.keys(DEFAULT_FORWARD_TOPICS)] as (keyof typeof CONTROL_WIRE | keyof typeof DEFAULT_FORWARD_TOPICS)[];
 
-/** One initial gain setting: a joint (or '*'), a loop and the fields to set. */
-export interface ConfigGains {
-  joint: string;
-  loop: string;
-  gains: Partial<PidGains>;
-}
-
-/** What a config file sets: control-client options minus the connection and the robot, plus gains. */
-export type RunConfig = Omit<Partial<ControlClientOptions>, 'url' | 'robot' | 'drive' | 'log'> & { gains?: ConfigGains[] };
+/** What a config file sets: the control-client options but the connection, the robot and the log. */
+export type RunConfig = Omit<Partial<ControlClientOptions>, 'url' | 'robot' | 'drive' | 'log'>;
 
 const KEYS = ['rate', 'publishRate', 'stateRate', 'command', 'effortController', 'estimator', 'collision', 'collisionThreshold', 'collisionGain', 'wait', 'overrun', 'safety', 'topics', 'gains'] as const;
 
 /** Parses a config's text (YAML, of which JSON is a subset); `file` names it in errors. */
 export function parseRunConfig(text: string, file: string): RunConfig {
-  const { raw, fail } = parseSettingsFile(text, file, KEYS, 'settings');
+  const { raw, fail, measure: quantityOf } = parseSettingsFile(text, file, KEYS, 'settings');
   const config: RunConfig = {};
   const measure = (field: string, value: unknown, unit: 'Hz' | 's'): number => {
-    let number = Number.NaN;
-    try {
-      number = quantity(value, unit, field);
-    } catch (error) {
-      throw new Error(`${file}: ${(error as Error).message}`);
-    }
+    const number = quantityOf(field, value, unit);
     if (!(number > 0)) fail(field, value, `a positive ${unit === 'Hz' ? 'rate' : 'time'}`);
     return number;
   };
@@ -98,7 +85,7 @@ export function parseRunConfig(text: string, file: string): RunConfig {
   }
   if (raw.gains !== undefined) {
     if (!isRecord(raw.gains)) fail('gains', raw.gains, 'a mapping of joint names (or "*") to loops');
-    config.gains = [];
+    const all: InitialGains[] = [];
     for (const [joint, loops] of Object.entries(raw.gains as Record<string, unknown>)) {
       if (!isRecord(loops)) fail(`gains.${joint}`, loops, 'a mapping of loops (position, velocity, computed-torque) to gain fields');
       for (const [loop, fields] of Object.entries(loops as Record<string, unknown>)) {
@@ -112,9 +99,10 @@ export function parseRunConfig(text: string, file: string): RunConfig {
             gains[name as (typeof PID_GAIN_FIELDS)[number]] = value as number;
           } else fail(field, value, `no such gain; the fields are ${PID_GAIN_FIELDS.join(', ')}, antiWindup`);
         }
-        config.gains.push({ joint, loop, gains });
+        all.push({ joint, loop, gains });
       }
     }
+    config.gains = all;
   }
   return config;
 }

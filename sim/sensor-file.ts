@@ -14,7 +14,6 @@
 //   accelerometer: {noise: 0.02}
 //   forceTorque: {noise: 0.2, bias: 0.5}
 import { isRecord, parseSettingsFile } from './settings-file.ts';
-import { quantity } from './scenario/units.ts';
 import type { SensorOptionsInput } from './sensors.ts';
 import type { ChannelSpec } from './sensor-channel.ts';
 
@@ -24,7 +23,7 @@ const KEYS = ['seed', 'imuLink', ...CHANNELS] as const;
 
 /** Parses a sensor file's text; `file` names it in errors. */
 export function parseSensorFile(text: string, file: string): SensorOptionsInput {
-  const { raw, fail } = parseSettingsFile(text, file, KEYS, 'sensors');
+  const { raw, fail, measure } = parseSettingsFile(text, file, KEYS, 'sensors');
   const out: SensorOptionsInput = {};
   if (raw.seed !== undefined) {
     if (typeof raw.seed !== 'number' || !Number.isInteger(raw.seed)) fail('seed', raw.seed, 'an integer');
@@ -34,13 +33,6 @@ export function parseSensorFile(text: string, file: string): SensorOptionsInput 
     if (typeof raw.imuLink !== 'string' || raw.imuLink === '') fail('imuLink', raw.imuLink, 'a link name');
     out.imuLink = raw.imuLink as string;
   }
-  const measure = (field: string, value: unknown, unit: 'Hz' | 's'): number => {
-    try {
-      return quantity(value, unit, field);
-    } catch (error) {
-      throw new Error(`${file}: ${(error as Error).message}`);
-    }
-  };
   for (const name of CHANNELS) {
     const spec = raw[name];
     if (spec === undefined) continue;
