@@ -75,7 +75,7 @@ export class RosbridgeClient implements Bus {
       this.everConnected = true;
     });
     this.ros.on('close', () => {
-      if (this.connectedBefore()) options.log?.(`connection to ${options.url} lost`);
+      if (this.takeLoss()) options.log?.(`connection to ${options.url} lost`);
       this.scheduleReconnect();
     });
     this.ros.on('error', () => {});
@@ -115,8 +115,8 @@ export class RosbridgeClient implements Bus {
     return { initialMs: r.initialMs ?? 100, maxMs: r.maxMs ?? 5000, factor: r.factor ?? 2 };
   }
 
-  /** True once after each lost connection (the close of a failed attempt is not a loss). */
-  private connectedBefore(): boolean {
+  /** True once for each connection that was open and closed (the close of a failed attempt is not a loss). */
+  private takeLoss(): boolean {
     const lost = this.connections > this.losses && !this.closing;
     if (lost) this.losses = this.connections;
     return lost;

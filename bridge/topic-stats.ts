@@ -23,8 +23,9 @@ export class TopicStats {
     if (this.count > 0) {
       const dt = now - this.lastReceived;
       if (dt >= 0) {
-        const decay = Math.exp(-dt / this.timeConstant);
-        this.weightedCount = this.weightedCount * decay + Math.sqrt(decay);
+        const half = Math.exp((-0.5 * dt) / this.timeConstant); // the decay over half the interval: its midpoint's weight
+        const decay = half * half;
+        this.weightedCount = this.weightedCount * decay + half;
         this.weightedTime = this.weightedTime * decay + this.timeConstant * (1 - decay);
       }
     }
