@@ -42,16 +42,23 @@ afterAll(async () => {
 
 describe('page against a bare rosbridge server', () => {
   it('draws the robot from /robot_description, posed by /joint_states (screenshot kept)', async () => {
-    bridge.publishJointState(NAMES, [0, 0, 0, 0, 0, 0]);
-    await waitFor('the pose', async () => (await robotInPage())!.sequence > 0);
+    // Published until the page shows it, as a robot keeps publishing: /joint_states is not latched,
+    // and on a loaded machine the page's stream worker can subscribe after a single message went by
+    // (one CI run waited 15 s for a pose published once).
+    await waitFor('the pose', async () => {
+      bridge.publishJointState(NAMES, [0, 0, 0, 0, 0, 0]);
+      return (await robotInPage())!.sequence > 0;
+    }, 15_000, 200);
     // Screenshots polled: on a loaded machine one can catch the canvas just reallocated by the
     // page's resolution governor, before the next drawn frame.
     let upright: Buffer = Buffer.alloc(0);
     await waitFor('the robot\'s pixels', async () => colourfulFraction((upright = await page.screenshot()), VIEWER) > 0.01, 10_000, 250);
     await saveScreenshot(page, 'robot-upright');
 
-    bridge.publishJointState(NAMES, [0.8, 1.0, -0.6, 0, 0.5, 0]);
-    await waitFor('the new pose', async () => Math.abs((await robotInPage())!.position[1] - 1.0) < 1e-9);
+    await waitFor('the new pose', async () => {
+      bridge.publishJointState(NAMES, [0.8, 1.0, -0.6, 0, 0.5, 0]);
+      return Math.abs((await robotInPage())!.position[1] - 1.0) < 1e-9;
+    }, 15_000, 200);
     // A different pose moves a visible share of the robot's pixels.
     await waitFor('the bent pose drawn', async () => {
       const bent = await page.screenshot();
