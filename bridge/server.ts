@@ -18,7 +18,11 @@ export interface ServerOptions extends HubOptions {
   token?: string;
   /** Origins browsers may connect from (exact match); clients sending no Origin are allowed. Default any. */
   allowedOrigins?: readonly string[];
-  /** Largest accepted frame in bytes. Default 10 MB, as rosbridge_server. */
+  /**
+   * Largest accepted frame in bytes. Default 10 MB, as rosbridge_server. A larger frame up to 4x this
+   * is read and answered with a status error; beyond that the connection is closed (1009) without
+   * reading the frame, after a status error naming its size and the limit.
+   */
   maxMessageSize?: number;
   /** Per-client bytes queued in the socket before topic traffic goes to the backlog. Default 8 MB. */
   sendBufferBytes?: number;
@@ -67,8 +71,9 @@ export class RosbridgeServer {
       host,
       port,
       perMessageDeflate: false,
-      // Frames up to 4x the limit are read and answered with a status error; beyond, ws closes (1009).
-      maxPayload: this.limits.maxMessageSize * 4,
+      // Frames up to 4x the limit are read and answered with a status error; beyond, ws closes (1009)
+      // as soon as it has read the frame's length (see watchHardLimit).
+      maxPayload: this.hardLimit,
       verifyClient: origins === undefined ? undefined : (info: { origin: string; req: IncomingMessage }) => !info.origin || origins.includes(info.origin),
     });
     this.wss = wss;
@@ -98,6 +103,37 @@ export class RosbridgeServer {
   /** Per-client counters: subscriptions, topic messages dropped, frames rejected. */
   clientStats(): { id: number; subscriptions: number; dropped: number; rejected: number }[] {
     return [...this.sessions.values()].map((s) => ({ id: s.id, subscriptions: s.subscriptionCount, dropped: s.dropped, rejected: s.rejected }));
+  }
+
+  /** Frames longer than this close the connection unread: 4x the maximum message size. */
+  private get hardLimit(): number {
+    return this.limits.maxMessageSize * 4;
+  }
+
+  /**
+   * Tells a client why its connection closes when it sends a frame over the hard limit. The close
+   * stays: rosbridge_server reads an oversize frame and answers it, but reading one of 40 MB and more
+   * just to answer would let any client make the server buffer that much (a memory DoS), so ws
+   * closes with 1009 on the frame's header. Its receiver reports that error (code
+   * WS_ERR_UNSUPPORTED_MESSAGE_LENGTH) to the WebSocket's listener, which writes the close frame, and
+   * ws's own 'error' event comes only after that; a listener put in front of ws's on the receiver
+   * still sees an open socket, so the status goes out before the close frame. `_receiver` is ws 8's
+   * (8.23 checked, and test/bridge/server-hard-limit.test.ts fails without it): without it the close
+   * comes unexplained, as before.
+   */
+  private watchHardLimit(socket: WebSocket, session: Session, flush: () => void): void {
+    type Receiver = { prependListener(event: 'error', listener: (error: Error & { code?: string }) => void): void; _totalPayloadLength?: unknown };
+    const receiver = (socket as unknown as { _receiver?: Partial<Receiver> })._receiver;
+    if (typeof receiver?.prependListener !== 'function') return;
+    receiver.prependListener('error', (error) => {
+      if (error.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || socket.readyState !== socket.OPEN) return;
+      const length = receiver._totalPayloadLength;
+      const size = typeof length === 'number' && length > 0 ? `${length} bytes` : `more than ${this.hardLimit} bytes`;
+      session.error(
+        `frame of ${size} exceeds ${this.hardLimit} bytes, 4x the maximum message size of ${this.limits.maxMessageSize} bytes: closing the connection (1009) without reading it`,
+      );
+      flush();
+    });
   }
 
   private accept(socket: WebSocket): void {
@@ -134,6 +170,7 @@ export class RosbridgeServer {
       ++this.nextId,
     );
     this.sessions.set(socket, session);
+    this.watchHardLimit(socket, session, () => writer?.flush());
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
         const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data;
