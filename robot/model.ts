@@ -129,6 +129,12 @@ export function buildModel(source: string | UrdfRobot, options: ModelOptions = {
   const nlinks = order.length;
   // A joint is in the model when its child is a link below the base (the base's own parent joint is not).
   const inModel = new Set(order.slice(1));
+  for (const name of inModel) {
+    const joint = jointByChild.get(name)!;
+    if (joint.type === 'floating' || joint.type === 'planar') {
+      throw new UrdfError(`<joint name="${joint.name}"> type="${joint.type}" is below base link "${base}": this stack models revolute, continuous, prismatic and fixed joints; choose a base at or below its child "${joint.child}" (--base ${joint.child})`);
+    }
+  }
   // Independent joints in link order; a mimic joint whose source is outside the model becomes independent.
   const movingJoints = order.slice(1).map((name) => jointByChild.get(name)!).filter((j) => j.type !== 'fixed');
   const independent = movingJoints.filter((j) => !j.mimic || !inModel.has(urdf.joints.find((s) => s.name === j.mimic!.joint)!.child));

@@ -62,8 +62,11 @@ export interface UrdfLink {
   collisions: UrdfShape[];
 }
 
-/** Joint types this stack models (planar and floating are rejected with a clear error). */
-export type UrdfJointType = 'revolute' | 'continuous' | 'prismatic' | 'fixed';
+/**
+ * URDF joint types. Floating and planar joints are read (a description may hang its arm from
+ * `world` by one), but a model refuses one between its base and its links (buildModel).
+ */
+export type UrdfJointType = 'revolute' | 'continuous' | 'prismatic' | 'fixed' | 'floating' | 'planar';
 
 /** A <joint>. Limits are in SI (rad, m, rad/s, m/s, N·m, N). */
 export interface UrdfJoint {
@@ -259,16 +262,13 @@ function parseInertial(node: XmlNode | undefined, where: string): UrdfInertial |
   return { origin: parsePose(child(node, 'origin', at), at), mass, ixx: n('ixx'), ixy: n('ixy'), ixz: n('ixz'), iyy: n('iyy'), iyz: n('iyz'), izz: n('izz') };
 }
 
-const JOINT_TYPES = new Set(['revolute', 'continuous', 'prismatic', 'fixed']);
+const JOINT_TYPES = new Set(['revolute', 'continuous', 'prismatic', 'fixed', 'floating', 'planar']);
 
 function parseJoint(node: XmlNode): UrdfJoint {
   const name = requireAttr(node, 'name', '<joint>');
   const where = `<joint name="${name}">`;
   const type = requireAttr(node, 'type', where);
-  if (type === 'floating' || type === 'planar') {
-    throw new UrdfError(`${where} type="${type}" is not supported (revolute, continuous, prismatic, fixed are)`);
-  }
-  if (!JOINT_TYPES.has(type)) throw new UrdfError(`${where} type="${type}" is unknown; expected revolute, continuous, prismatic or fixed`);
+  if (!JOINT_TYPES.has(type)) throw new UrdfError(`${where} type="${type}" is unknown; expected revolute, continuous, prismatic, fixed, floating or planar`);
   const parentNode = child(node, 'parent', where);
   const childNode = child(node, 'child', where);
   if (!parentNode) throw new UrdfError(`${where} has no <parent>`);
@@ -283,7 +283,7 @@ function parseJoint(node: XmlNode): UrdfJoint {
   };
   const axis = vectorAttr(child(node, 'axis', where), 'xyz', 3, `${where} <axis>`, [1, 0, 0]);
   const norm = Math.hypot(axis[0], axis[1], axis[2]);
-  if (type !== 'fixed') {
+  if (type !== 'fixed' && type !== 'floating') {
     if (!(norm > 1e-12)) throw new UrdfError(`${where} <axis> xyz="${axis.join(' ')}" is a zero vector`);
     joint.axis = [axis[0] / norm, axis[1] / norm, axis[2] / norm];
   }

@@ -119,6 +119,17 @@ describe('buildModel', () => {
     expect(() => buildModel(arm(), { tip: 'hand' })).toThrow(/tip link "hand" does not exist/);
   });
 
+  it('reads a floating or planar joint above the chosen base (an arm hung from world) and models what is below', () => {
+    for (const type of ['floating', 'planar']) {
+      const hung = arm().replace('<link name="base">', `<link name="world"/><joint name="to_world" type="${type}"><parent link="world"/><child link="base"/><axis xyz="0 0 1"/></joint><link name="base">`);
+      expect(parseUrdf(hung).joints.find((j) => j.name === 'to_world')!.type).toBe(type);
+      expect(() => buildModel(hung)).toThrow(new RegExp(`<joint name="to_world"> type="${type}" is below base link "world"`));
+      const model = buildModel(hung, { base: 'base' });
+      expect(model.jointNames).toEqual(['shoulder', 'elbow']);
+      expect(model.linkNames[0]).toBe('base');
+    }
+  });
+
   it('keeps a tree with several branches and turns mimic joints into followers', () => {
     const tree = arm(`<link name="finger"/><joint name="grip" type="prismatic"><parent link="tool"/><child link="finger"/><axis xyz="1 0 0"/><limit lower="0" upper="0.04" effort="20" velocity="0.1"/></joint>
       <link name="finger2"/><joint name="grip2" type="prismatic"><parent link="tool"/><child link="finger2"/><axis xyz="-1 0 0"/><limit lower="0" upper="0.04" effort="20" velocity="0.1"/><mimic joint="grip" multiplier="1" offset="0"/></joint>`);
@@ -152,7 +163,8 @@ describe('bad URDF gets an error that names the element and what is wrong', () =
     ['axis with two values', arm().replace('<axis xyz="0 0 1"/>', '<axis xyz="0 1"/>'), /has 2 values, expected 3/],
     ['negative mass', arm().replace('<mass value="2"/>', '<mass value="-2"/>'), /<link name="upper"> <inertial> <mass> value = -2/],
     ['duplicate link', arm().replace('<link name="lower"/>', '<link name="lower"/><link name="lower"/>'), /<link name="lower"> is defined twice/],
-    ['floating joint', arm().replace('type="continuous"', 'type="floating"'), /type="floating" is not supported/],
+    ['floating joint inside the model', arm().replace('type="continuous"', 'type="floating"'), /<joint name="elbow"> type="floating" is below base link "base".*--base lower/],
+    ['planar joint inside the model', arm().replace('type="continuous"', 'type="planar"'), /<joint name="elbow"> type="planar" is below base link "base"/],
     ['unknown joint type', arm().replace('type="continuous"', 'type="hinge"'), /type="hinge" is unknown/],
     ['link with two parents', arm('<joint name="again" type="fixed"><parent link="base"/><child link="tool"/></joint>'), /link "tool" is the child of two joints/],
     ['mimic of unknown joint', arm('', '<mimic joint="ghost"/>'), /<mimic> names the joint "ghost"/],
