@@ -103,6 +103,21 @@ export const MESSAGE_DEFINITIONS: Readonly<Record<string, string>> = {
   'example_interfaces/FibonacciGoal': 'int32 order',
   'example_interfaces/FibonacciResult': 'int32[] sequence',
   'example_interfaces/FibonacciFeedback': 'int32[] sequence',
+  // Universal Robots' driver (ur_msgs, ROS 1 and ROS 2): the payload service, which our simulator
+  // serves under the same type (centre of gravity in the tool flange frame, m).
+  'ur_msgs/SetPayloadRequest': 'float32 mass\ngeometry_msgs/Vector3 center_of_gravity',
+  'ur_msgs/SetPayloadResponse': 'bool success',
+  // ROS 2's standard simulator interfaces (simulation_interfaces): stepping a paused simulation.
+  'simulation_interfaces/Result':
+    'uint8 RESULT_FEATURE_UNSUPPORTED=0\nuint8 RESULT_OK=1\nuint8 RESULT_NOT_FOUND=2\nuint8 RESULT_INCORRECT_STATE=3\n' +
+    'uint8 RESULT_OPERATION_FAILED=4\nuint8 result\nstring error_message',
+  'simulation_interfaces/StepSimulationRequest': 'uint64 steps',
+  'simulation_interfaces/StepSimulationResponse': 'simulation_interfaces/Result result',
+  // Our simulator's own fault injection (no standard type carries it): fault is 'delay',
+  // 'overheat' or 'dropout'; joints names the joints an overheat heats ([]: every joint); value is
+  // the delay (s), the extra winding heat (W) or 1/0 for dropout on/off. See sim/endpoint.ts.
+  'embodied_msgs/SetFaultRequest': 'string fault\nstring[] joints\nfloat64 value',
+  'embodied_msgs/SetFaultResponse': 'bool success\nstring message',
 };
 
 /** Service types: request and response message names. */
@@ -111,6 +126,9 @@ export const SERVICE_DEFINITIONS: Readonly<Record<string, { request: string; res
   'std_srvs/Trigger': { request: 'std_srvs/TriggerRequest', response: 'std_srvs/TriggerResponse' },
   'std_srvs/SetBool': { request: 'std_srvs/SetBoolRequest', response: 'std_srvs/SetBoolResponse' },
   'example_interfaces/AddTwoInts': { request: 'example_interfaces/AddTwoIntsRequest', response: 'example_interfaces/AddTwoIntsResponse' },
+  'ur_msgs/SetPayload': { request: 'ur_msgs/SetPayloadRequest', response: 'ur_msgs/SetPayloadResponse' },
+  'simulation_interfaces/StepSimulation': { request: 'simulation_interfaces/StepSimulationRequest', response: 'simulation_interfaces/StepSimulationResponse' },
+  'embodied_msgs/SetFault': { request: 'embodied_msgs/SetFaultRequest', response: 'embodied_msgs/SetFaultResponse' },
 };
 
 /** Action types: goal, result and feedback message names. */
