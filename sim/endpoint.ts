@@ -13,12 +13,20 @@
 // /sim/fault/delay (std_msgs/Float64: one-way communication delay in s, 0 clears);
 // /sim/fault/overheat (std_msgs/Float64MultiArray: extra winding heat per joint in W).
 // Action: /joint_trajectory_controller/follow_joint_trajectory (control_msgs/FollowJointTrajectory).
-// Services: /sim/reset, /sim/step, /sim/fault/clear, /sim/payload/clear (std_srvs/Trigger);
-// /sim/pause, /sim/fault/sensor_dropout (std_srvs/SetBool).
+// Services: /sim/reset, /sim/step (one physics step while paused), /sim/fault/clear,
+// /sim/payload/clear (std_srvs/Trigger); /sim/pause, /sim/fault/sensor_dropout (std_srvs/SetBool);
+// /sim/step_simulation (simulation_interfaces/StepSimulation: N steps while paused);
+// /sim/set_payload (ur_msgs/SetPayload, as Universal Robots' driver: mass kg, 0 removes;
+// center_of_gravity m in the tip frame); /sim/fault/inject (embodied_msgs/SetFault: fault 'delay'
+// (value s, 0 to 1, joints []), 'overheat' (value W into the named joints' windings, [] all) or
+// 'dropout' (value 1 every sensor stops, 0 they deliver again, joints []); 0 clears each).
+// With a stepper (startSimServer), the step services run their steps before they answer and the
+// state (/clock, sensor topics) at the instant stepped to is published before the answer.
 import type { Bus, GoalContext, Subscription, Advertisement } from '../bridge/bus.ts';
 import { makeHeader, makeTime } from '../bridge/message-build.ts';
 import { TrajectoryErrorCode, parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage } from '../control/trajectory-input.ts';
 import { TfPublisher } from '../perception/tf-publisher.ts';
+import type { Payload } from './payload.ts';
 import type { SimRobot } from './sim-robot.ts';
 
 /** Rates (Hz of simulated time) at which the endpoint publishes. */
@@ -38,6 +46,14 @@ export interface EndpointOptions {
    * a second, with the count of the ones not shown. Default: none (they are counted in `refused`).
    */
   log?: (line: string) => void;
+  /**
+   * Runs `count` physics steps, each followed by afterStep (the server's own stepping). Given,
+   * /sim/step and /sim/step_simulation run their steps while paused before they answer; without
+   * it /sim/step only queues a step for whoever steps the simulator (takeStepRequest).
+   */
+  step?: (count: number) => void;
+  /** Lockstep: paused from the start for good (nothing paces the simulator; it moves on /sim/step). */
+  lockstep?: boolean;
 }
 
 /** A running endpoint; call `afterStep()` after every physics step, `close()` to detach. */
@@ -52,13 +68,49 @@ export interface SimEndpoint {
 
 /** An endpoint with the pause and single-step controls its services set. */
 export interface PausableEndpoint extends SimEndpoint {
-  /** Set by /sim/pause: while true the pacer steps only on /sim/step requests. */
+  /** Set by /sim/pause (always true in lockstep): while true the pacer steps only on /sim/step requests. */
   paused: boolean;
+  /** True when attached in lockstep (options.lockstep). */
+  readonly lockstep: boolean;
   /** True (once per request) when /sim/step asked for a step. */
   takeStepRequest(): boolean;
 }
 
 interface Delayed { due: number; run: () => void }
+
+/** Most physics steps one /sim/step_simulation call runs (100 s of a 1 ms step), so one call cannot stall the server for minutes. */
+export const MAX_STEPS_PER_CALL = 100_000;
+/** simulation_interfaces/Result codes. */
+const RESULT = { featureUnsupported: 0, ok: 1, operationFailed: 4 } as const;
+/** The faults /sim/fault/inject knows. */
+export const SIM_FAULTS = ['delay', 'overheat', 'dropout'] as const;
+
+/** The fields of a request as a record ({} when it is not an object). */
+function fieldsOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+/** A request field, or its default when left out (as ROS fills it); null stays: it is a NaN on the wire. */
+function field(request: Record<string, unknown>, name: string, fallback: unknown): unknown {
+  return request[name] === undefined ? fallback : request[name];
+}
+/** A finite number, else undefined (null on the wire stands for NaN and ±Inf). */
+function finite(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+/** The payload a ur_msgs/SetPayload request asks for (null: none, mass 0), or why it is refused. Missing fields are 0, as ROS fills them. */
+function payloadOf(args: unknown): Payload | null | string {
+  const request = fieldsOf(args);
+  const mass = finite(field(request, 'mass', 0));
+  if (mass === undefined || mass < 0) return `field mass = ${JSON.stringify(request.mass)}: expected a finite mass in kg, >= 0 (0 removes the payload)`;
+  const cog = fieldsOf(request.center_of_gravity);
+  const com: number[] = [];
+  for (const axis of ['x', 'y', 'z']) {
+    const x = finite(field(cog, axis, 0));
+    if (x === undefined) return `field center_of_gravity.${axis} = ${JSON.stringify(cog[axis])}: expected a finite number (m, tip frame)`;
+    com.push(x);
+  }
+  return mass > 0 ? { mass, com } : null;
+}
 
 /** Extracts Float64MultiArray.data as numbers, or returns an error naming the field. */
 function multiArrayData(msg: unknown, topic: string): number[] | string {
@@ -180,8 +232,52 @@ export function attachSimEndpoint(bus: Bus, sim: SimRobot, options: EndpointOpti
     }),
   );
 
-  let paused = false;
+  /** Applies an embodied_msgs/SetFault request: what it did, or why not (field, value, expected). */
+  const injectFault = (args: unknown) => {
+    const request = fieldsOf(args);
+    const fault = field(request, 'fault', '');
+    const joints = field(request, 'joints', []);
+    const value = finite(field(request, 'value', 0));
+    const refused = (why: string) => {
+      refuse('/sim/fault/inject', why);
+      return status(why, false);
+    };
+    if (typeof fault !== 'string' || !(SIM_FAULTS as readonly string[]).includes(fault)) return refused(`field fault = ${JSON.stringify(fault)}: expected "delay", "overheat" or "dropout"`);
+    if (!Array.isArray(joints) || !joints.every((j) => typeof j === 'string')) return refused(`field joints = ${JSON.stringify(joints)}: expected an array of joint names`);
+    if (value === undefined) return refused(`field value = ${JSON.stringify(request.value)}: expected a finite number (null on the wire stands for NaN or infinity)`);
+    if (fault !== 'overheat' && joints.length > 0) return refused(`field joints = ${JSON.stringify(joints)}: ${fault} acts on the whole robot, expected []`);
+    if (fault === 'delay') {
+      if (!(value >= 0 && value <= 1)) return refused(`field value = ${value}: expected a one-way delay in s, 0 to 1 (0 clears)`);
+      sim.commDelay = value;
+      return status(value > 0 ? `state and commands delayed ${value} s each way` : 'communication delay cleared');
+    }
+    if (fault === 'dropout') {
+      if (value !== 0 && value !== 1) return refused(`field value = ${value}: expected 1 (every sensor stops delivering) or 0 (sensors deliver again)`);
+      sim.setSensorDropout(value === 1);
+      return status(value === 1 ? 'every sensor stopped delivering' : 'sensors delivering');
+    }
+    if (plant.actuators.kind !== 'drive') return refused('overheat: this robot runs without drives (ideal actuators), there is no motor winding to heat');
+    if (!(value >= 0)) return refused(`field value = ${value}: expected extra winding heat in W, >= 0 (0 clears)`);
+    const heat = Array.from(plant.actuators.faultHeat);
+    if (joints.length === 0) heat.fill(value);
+    for (let i = 0; i < joints.length; i++) {
+      const k = names.indexOf(joints[i] as string);
+      if (k < 0) return refused(`field joints[${i}] = ${JSON.stringify(joints[i])}: expected one of ${names.join(', ')} ([] for every joint)`);
+      heat[k] = value;
+    }
+    const error = sim.setOverheat(heat);
+    if (error) return refused(error);
+    return status(`${value} W extra winding heat in ${joints.length > 0 ? joints.join(', ') : 'every joint'}`);
+  };
+
+  let paused = options.lockstep ?? false;
   let stepRequests = 0;
+  let steps = 0;
+  /** Runs `count` steps, then publishes the state at the instant reached unless its last step did. */
+  const stepNow = (stepper: (count: number) => void, count: number) => {
+    stepper(count);
+    if (steps % stateEvery !== 0) publishState();
+  };
   advertisements.push(
     bus.advertiseService('/sim/reset', 'std_srvs/Trigger', () => {
       sim.reset();
@@ -191,13 +287,39 @@ export function attachSimEndpoint(bus: Bus, sim: SimRobot, options: EndpointOpti
     bus.advertiseService('/sim/pause', 'std_srvs/SetBool', (args) => {
       const data = (args as { data?: unknown } | null)?.data;
       if (typeof data !== 'boolean') return status(`field data = ${JSON.stringify(data)}, expected a boolean`, false);
+      if (options.lockstep && !data) return status('lockstep: the simulator moves only on /sim/step and /sim/step_simulation, there is no real-time clock to resume', false);
       paused = data;
       return status(paused ? 'paused' : 'running');
     }),
     bus.advertiseService('/sim/step', 'std_srvs/Trigger', () => {
       if (!paused) return status('not paused: call /sim/pause with data: true first', false);
-      stepRequests++;
-      return status(`stepping ${plant.dt} s`);
+      if (!options.step) {
+        stepRequests++;
+        return status(`stepping ${plant.dt} s`);
+      }
+      stepNow(options.step, 1);
+      return status(`stepped to t = ${plant.time} s`);
+    }),
+    bus.advertiseService('/sim/step_simulation', 'simulation_interfaces/StepSimulation', (args) => {
+      const answer = (result: number, message = '') => ({ result: { result, error_message: message } });
+      const count = field(fieldsOf(args), 'steps', 1); // the .srv's default
+      if (!options.step) return answer(RESULT.featureUnsupported, 'this simulator endpoint is stepped by its owner, not by services');
+      if (!paused) return answer(RESULT.operationFailed, 'not paused: call /sim/pause with data: true first');
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_STEPS_PER_CALL) {
+        return answer(RESULT.operationFailed, `field steps = ${JSON.stringify(count)}: expected an integer from 1 to ${MAX_STEPS_PER_CALL}`);
+      }
+      stepNow(options.step, count);
+      return answer(RESULT.ok);
+    }),
+    bus.advertiseService('/sim/set_payload', 'ur_msgs/SetPayload', (args) => {
+      const payload = payloadOf(args);
+      if (typeof payload === 'string') {
+        // SetPayload's answer has no message: the reason goes to the refused-command log.
+        refuse('/sim/set_payload', payload);
+        return { success: false };
+      }
+      sim.setPayload(payload);
+      return { success: true };
     }),
     bus.advertiseService('/sim/fault/sensor_dropout', 'std_srvs/SetBool', (args) => {
       const data = (args as { data?: unknown } | null)?.data;
@@ -205,6 +327,7 @@ export function attachSimEndpoint(bus: Bus, sim: SimRobot, options: EndpointOpti
       sim.setSensorDropout(data);
       return status(data ? 'every sensor stopped delivering' : 'sensors delivering');
     }),
+    bus.advertiseService('/sim/fault/inject', 'embodied_msgs/SetFault', injectFault),
     bus.advertiseService('/sim/fault/clear', 'std_srvs/Trigger', () => {
       sim.clearFaults();
       return status('faults cleared');
@@ -289,12 +412,12 @@ export function attachSimEndpoint(bus: Bus, sim: SimRobot, options: EndpointOpti
   };
   const lastSent = { joints: -1, imu: -1, wrench: -1 };
 
-  let steps = 0;
   const endpoint: PausableEndpoint = {
     published,
     refused,
+    lockstep: options.lockstep ?? false,
     get paused() { return paused; },
-    set paused(value: boolean) { paused = value; },
+    set paused(value: boolean) { paused = value || (options.lockstep ?? false); },
     takeStepRequest() {
       if (stepRequests === 0) return false;
       stepRequests--;
@@ -310,7 +433,7 @@ export function attachSimEndpoint(bus: Bus, sim: SimRobot, options: EndpointOpti
       }
       if (steps % statusEvery === 0) {
         publish('/sim/status', 'std_msgs/String', {
-          data: JSON.stringify({ time: plant.time, paused, controller: sim.active, delay: sim.commDelay, payload: plant.payload, dropout: plant.sensors.position.dropout }),
+          data: JSON.stringify({ time: plant.time, paused, lockstep: options.lockstep ?? false, controller: sim.active, delay: sim.commDelay, payload: plant.payload, dropout: plant.sensors.position.dropout }),
         });
       }
       pollGoal(steps);

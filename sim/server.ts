@@ -1,6 +1,8 @@
 // The simulator behind a rosbridge v2 server: `startSimServer` loads the robot and its drives,
-// serves it on ws://host:port (the bridge's RosbridgeServer) and paces it in real time (or steps
-// it from the caller in lockstep). `embodied sim` and `embodied start` both use it.
+// serves it on ws://host:port (the bridge's RosbridgeServer) and paces it in real time, or, in
+// lockstep, steps it only when asked: by a client's /sim/step or /sim/step_simulation call (each
+// answered after its steps ran and the state reached was published) or by `advance()`.
+// `embodied sim` and `embodied start` both use it.
 import { RosbridgeServer, type ServerOptions } from '../bridge/node.ts';
 import { createPacer, type Pacer } from './clock.ts';
 import { attachSimEndpoint, type EndpointOptions, type PausableEndpoint } from './endpoint.ts';
@@ -8,13 +10,16 @@ import { loadSimRobot, type LoadSimRobotOptions } from './load-sim-robot.ts';
 import type { SimRobot } from './sim-robot.ts';
 
 /** Options of startSimServer. */
-export interface SimServerOptions extends LoadSimRobotOptions, EndpointOptions {
+export interface SimServerOptions extends LoadSimRobotOptions, Omit<EndpointOptions, 'step' | 'lockstep'> {
   /** Built-in robot name or URDF path (default 'servo-arm'). */
   robot?: string;
   /** Interface and port to bind (defaults 127.0.0.1 and 9090; port 0 picks a free one). */
   host?: string;
   port?: number;
-  /** 'realtime' (default): paced by the wall clock; 'lockstep': nothing runs until `advance()`. */
+  /**
+   * 'realtime' (default): paced by the wall clock (while paused, the step services step it).
+   * 'lockstep': paused for good, nothing runs but the step services' and `advance()`'s steps.
+   */
   clock?: 'realtime' | 'lockstep';
   /** Simulated seconds per wall second in real-time mode (default 1). */
   realTimeFactor?: number;
@@ -45,19 +50,22 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
   const server = new RosbridgeServer({ ...(options.server ?? {}) });
   const host = options.host ?? '127.0.0.1';
   const port = await server.start({ host, port: options.port ?? 9090 });
-  const endpoint = attachSimEndpoint(server.hub, sim, options);
-  const stepOnce = () => {
-    sim.step();
-    endpoint.afterStep();
+  const lockstep = options.clock === 'lockstep';
+  const advance = (steps: number) => {
+    for (let i = 0; i < steps; i++) {
+      sim.step();
+      endpoint.afterStep();
+    }
   };
+  const endpoint = attachSimEndpoint(server.hub, sim, { ...options, step: advance, lockstep });
   let pacer: Pacer | undefined;
-  if ((options.clock ?? 'realtime') === 'realtime') {
+  if (!lockstep) {
     pacer = createPacer({
       dt: sim.plant.dt,
       realTimeFactor: options.realTimeFactor ?? 1,
+      // While paused, the step services run their steps themselves.
       step: () => {
-        if (endpoint.paused && !endpoint.takeStepRequest()) return;
-        stepOnce();
+        if (!endpoint.paused) advance(1);
       },
     });
     pacer.start();
@@ -70,9 +78,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     server,
     endpoint,
     pacer,
-    advance(steps: number) {
-      for (let i = 0; i < steps; i++) stepOnce();
-    },
+    advance,
     async close() {
       pacer?.stop();
       endpoint.close();
