@@ -1,7 +1,8 @@
 // `embodied sim [--robot NAME|FILE] [--drive FILE] [--host 127.0.0.1] [--port 9090] [--rate 1000]
-// [--sensors FILE] [--seed N]`: the simulated robot behind a rosbridge v2 server, as a ros2_control
-// robot behind rosbridge_server looks. Topics, services and the action are listed in
+// [--sensors FILE] [--seed N] [--lockstep]`: the simulated robot behind a rosbridge v2 server, as a
+// ros2_control robot behind rosbridge_server looks. Topics, services and the action are listed in
 // sim/endpoint.ts; the sensor file's keys in sim/sensor-file.ts (without one, sensors are ideal).
+// --lockstep: physics moves only on /sim/step and /sim/step_simulation calls, as fast as they come.
 import type { Command } from 'commander';
 import { startSimServer } from '../../sim/server.ts';
 import { parseSensorFile } from '../../sim/sensor-file.ts';
@@ -18,6 +19,7 @@ interface SimFlags {
   fidelity: string;
   seed?: string;
   sensors?: string;
+  lockstep?: boolean;
 }
 
 
@@ -31,7 +33,8 @@ export function register(program: Command): void {
     .option('--host <address>', 'interface to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '9090')
     .option('--rate <hz>', 'publish rate of /joint_states, /imu/data, /ft_sensor/wrench and /clock (Hz of sim time)', '1000')
-    .option('--real-time-factor <factor>', 'simulated seconds per wall second', '1')
+    .option('--real-time-factor <factor>', 'simulated seconds per wall second (real time only)', '1')
+    .option('--lockstep', 'start paused in lockstep: physics advances only when a client calls /sim/step (std_srvs/Trigger, one step) or /sim/step_simulation (simulation_interfaces/StepSimulation, N steps), as fast as the calls come; each call answers after /clock and the sensor topics of the instant reached are published')
     .option('--coupling <kind>', 'drive coupling: rigid, compliant (reducer stiffness, sub-stepped) or ideal (no drives)', 'rigid')
     .option('--fidelity <model>', 'drive model: averaged (current loop as its closed-loop response) or switching (current loop at its own rate, ~3x slower)', 'averaged')
     .option('--sensors <file>', 'YAML or JSON sensor file: rate, noise, bias and delay per channel, encoder resolution, IMU link (default: ideal sensors)')
@@ -46,13 +49,14 @@ export function register(program: Command): void {
       if (flags.seed !== undefined) sensors.seed = parseNumber(flags.seed, '--seed', { integer: true });
       const sim = await startSimServer({
         robot: flags.robot, drive: flags.drive, host: flags.host, port: parsePort(flags.port, '--port'),
-        stateRate: rate, realTimeFactor, coupling, fidelity, sensors,
+        stateRate: rate, realTimeFactor, coupling, fidelity, sensors, clock: flags.lockstep ? 'lockstep' : 'realtime',
         log: (line) => process.stderr.write(`\nembodied sim: ${line}\n`),
       });
       process.stderr.write(`embodied sim: ${sim.robotName} (${sim.sim.model.nv} joints, ${sim.sim.plant.actuators.kind} actuators) on ${sim.url}\n`);
+      if (flags.lockstep) process.stderr.write(`embodied sim: lockstep: waiting for /sim/step or /sim/step_simulation calls (${sim.sim.plant.dt} s a step)\n`);
       const report = setInterval(() => {
-        const factor = sim.pacer?.measuredFactor ?? 0;
-        process.stderr.write(`\rsim time ${sim.sim.time.toFixed(1)} s  real-time factor ${factor.toFixed(2)}  controller ${sim.sim.active}   `);
+        const clock = sim.pacer ? `real-time factor ${sim.pacer.measuredFactor.toFixed(2)}` : 'lockstep';
+        process.stderr.write(`\rsim time ${sim.sim.time.toFixed(sim.pacer ? 1 : 3)} s  ${clock}  controller ${sim.sim.active}   `);
       }, 1000);
       await untilStopped();
       clearInterval(report);
