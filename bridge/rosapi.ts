@@ -7,6 +7,12 @@ import { absoluteName } from './protocol.ts';
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
+/**
+ * The distro our get_ros_version reports: this server's identity for clients. RosbridgeClient's
+ * 'auto' compression picks CBOR on it alone (it encodes every type, string[] included).
+ */
+export const SERVER_DISTRO = 'embodied';
+
 /** Node names the hub reports for itself. */
 export const BRIDGE_NODES = ['/rosbridge_websocket', '/rosapi'] as const;
 
@@ -118,7 +124,7 @@ export function registerRosapi(hub: BridgeHub): void {
       return { global_name: [...hub.params.keys()].find((k) => k === name || k.endsWith(`/${name}`)) ?? '' };
     },
     get_time: () => ({ time: makeTime(hub.now(), hub.dialect) }),
-    get_ros_version: () => ({ version: hub.dialect === 'ros1' ? 1 : 2, distro: 'embodied' }),
+    get_ros_version: () => ({ version: hub.dialect === 'ros1' ? 1 : 2, distro: SERVER_DISTRO }),
   };
   for (const [name, handler] of Object.entries(handlers)) {
     const service = `/rosapi/${name}`;
