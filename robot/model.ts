@@ -74,6 +74,12 @@ export interface ModelOptions {
   base?: string;
   /** Link to use as the tip; when given, the model is the chain base -> tip alone (as KDL's getChain). */
   tip?: string;
+  /**
+   * 'follow' (default): a <mimic> joint follows its source (q_mimic = multiplier·q_source + offset)
+   * and has no q of its own. 'independent': every moving joint has its own q, as kdl_parser and
+   * Pinocchio (which ignore <mimic>) count them.
+   */
+  mimic?: 'follow' | 'independent';
 }
 
 function rpyToMatrix(roll: number, pitch: number, yaw: number, out: Float64Array, offset: number): void {
@@ -137,7 +143,9 @@ export function buildModel(source: string | UrdfRobot, options: ModelOptions = {
   }
   // Independent joints in link order; a mimic joint whose source is outside the model becomes independent.
   const movingJoints = order.slice(1).map((name) => jointByChild.get(name)!).filter((j) => j.type !== 'fixed');
-  const independent = movingJoints.filter((j) => !j.mimic || !inModel.has(urdf.joints.find((s) => s.name === j.mimic!.joint)!.child));
+  const followsMimic = options.mimic !== 'independent';
+  if (options.mimic !== undefined && options.mimic !== 'follow' && options.mimic !== 'independent') throw new UrdfError(`mimic = ${JSON.stringify(options.mimic)}: expected "follow" or "independent"`);
+  const independent = movingJoints.filter((j) => !followsMimic || !j.mimic || !inModel.has(urdf.joints.find((s) => s.name === j.mimic!.joint)!.child));
   const qIndex = new Map(independent.map((j, k) => [j.name, k]));
   const nq = independent.length;
 

@@ -1,6 +1,8 @@
 // `embodied kin --robot FILE.urdf|NAME [--base LINK] [--tip LINK] [--drive FILE]`: a batch tool for
 // cross-checking a model. Reads JSON lines on stdin, writes one JSON line per input line on stdout
-// (blank lines are skipped); a malformed line gets {"error": "..."} and the tool goes on.
+// (blank lines are skipped); a malformed line gets {"error": "..."} and the tool goes on. q lists
+// the independent joints (mimic followers excluded); a q that also lists the mimic joints, as KDL
+// and Pinocchio count them, is answered on the mimic-free model.
 //   {"op":"fk","q":[…]}                                   -> {"p":[x,y,z],"R":[[…],[…],[…]]}  (tip in base; R's columns are the tip axes)
 //   {"op":"jacobian","q":[…]}                             -> {"J":[6 rows vx vy vz wx wy wz]}  (tip origin, base frame)
 //   {"op":"rnea","q","qd","qdd","gravity"?}              -> {"tau":[…]}  (rigid body only unless --drive)
@@ -11,7 +13,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { loadRobot } from '../../sim/load-robot.ts';
-import { withArmature, type RobotModel } from '../../robot/model.ts';
+import { buildModel, withArmature, type RobotModel } from '../../robot/model.ts';
 import { createData, type RobotData } from '../../robot/data.ts';
 import { forwardKinematics, jacobian } from '../../robot/kinematics.ts';
 import { aba, crba, jointFriction, rnea } from '../../robot/dynamics.ts';
@@ -68,13 +70,31 @@ function rotation(line: Record<string, unknown>): Float64Array {
 
 const rows = (flat: Float64Array, n: number, m: number) => Array.from({ length: n }, (_, r) => Array.from(flat.subarray(r * m, r * m + m)));
 
-/** Everything one kin session needs, built once. */
-export interface KinSession {
+/** A model with its workspace and IK solver. */
+export interface KinModel {
   model: RobotModel;
   data: RobotData;
   solver: IkSolver;
+}
+
+/** Everything one kin session needs, built once. */
+export interface KinSession extends KinModel {
   /** With --drive: the drive set whose armature is in `model` and whose friction rnea adds. */
   drive?: DriveSet;
+  /**
+   * When the model has <mimic> followers (and no --drive): the same links with every moving joint
+   * its own q, as KDL and Pinocchio count them. A line whose q (ik: seed) has that many values is
+   * answered on it.
+   */
+  mimicFree?: KinModel;
+}
+
+/** The model a line's q (ik: seed) is sized for: the session's, or the mimic-free one. */
+function modelFor(session: KinSession, line: Record<string, unknown>): KinModel {
+  const free = session.mimicFree;
+  const q = line.op === 'ik' ? line.seed : line.q;
+  if (free && Array.isArray(q) && q.length === free.model.nq && q.length !== session.model.nq) return free;
+  return session;
 }
 
 /** Answers one input line (already trimmed, non-empty) with one output object. */
@@ -88,9 +108,10 @@ export function answerLine(session: KinSession, text: string): Record<string, un
   try {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new LineError(`line = ${describe(parsed)}: expected a JSON object with "op"`);
     const line = parsed as Record<string, unknown>;
-    const { model, data } = session;
+    const { model, data, solver } = modelFor(session, line);
     const nq = model.nq;
-    const joints = `nq = ${nq}: ${model.jointNames.join(', ')}`;
+    const free = session.mimicFree;
+    const joints = `nq = ${nq}: ${model.jointNames.join(', ')}${free && free.model !== model ? `; or ${free.model.nq} with the <mimic> joints as their own: ${free.model.jointNames.join(', ')}` : ''}`;
     const gravity = () => (line.gravity === undefined ? new Float64Array([0, 0, -9.81]) : vector(line, 'gravity', 3, 'm/s² in the base frame'));
     switch (line.op) {
       case 'fk': {
@@ -125,7 +146,7 @@ export function answerLine(session: KinSession, text: string): Record<string, un
         const R = line.R === undefined ? undefined : rotation(line);
         const seed = line.seed === undefined ? new Float64Array(nq) : vector(line, 'seed', nq, joints);
         const out = new Float64Array(nq);
-        const status = session.solver.solve({ p, R }, seed, out, { positionOnly: R === undefined });
+        const status = solver.solve({ p, R }, seed, out, { positionOnly: R === undefined });
         if (status === 'invalid-input') throw new LineError(`R = ${describe(line.R)}: expected a rotation matrix (orthonormal, determinant +1, within 1e-6)`);
         return { q: Array.from(out), ok: status === 'converged', status };
       }
@@ -148,7 +169,13 @@ export function openKinSession(flags: KinFlags): KinSession {
     model = withArmature(model, armatureOf(drive));
   }
   // A batch tool answers once per line: a generous budget (the first solves run before the JIT warms up).
-  return { model, data: createData(model), solver: createIkSolver(model, { timeBudget: 0.5 }), drive };
+  const kinModel = (m: RobotModel): KinModel => ({ model: m, data: createData(m), solver: createIkSolver(m, { timeBudget: 0.5 }) });
+  const session: KinSession = { ...kinModel(model), drive };
+  if (drive === undefined) {
+    const free = buildModel(loaded.urdfText, { base: flags.base, tip: flags.tip, mimic: 'independent' });
+    if (free.nq !== model.nq) session.mimicFree = kinModel(free);
+  }
+  return session;
 }
 
 export function register(program: Command): void {

@@ -100,4 +100,31 @@ describe('embodied kin', () => {
     }
     expect(armature.some((a) => a > 0)).toBe(true);
   }, 120_000);
+
+  it('answers a q that counts the <mimic> joints as their own (as KDL and Pinocchio do) on the mimic-free model', async () => {
+    // Two prismatic joints on this chain mimic j2_prismatic: KDL sees 3 joints, the follower model 1.
+    const urdf = join(root, 'test', 'robot', 'kdl', 'fixtures', 'random-mimic-chain-2004.urdf');
+    const text = readFileSync(urdf, 'utf8');
+    const options = { base: 'world', tip: 'l4' };
+    const follow = buildModel(text, options);
+    const free = buildModel(text, { ...options, mimic: 'independent' });
+    expect(follow.nq).toBe(1);
+    expect(free.nq).toBe(3);
+    const mimics = text.match(/multiplier="([-\d.]+)" offset="([-\d.]+)"/g)!.map((m) => m.match(/[-\d.]+/g)!.map(Number));
+    const source = -0.2;
+    // Each mimic joint's own value is what the follower model gives it: the two models must agree.
+    const qFree = free.jointNames.map((name) => {
+      if (name === 'j2_prismatic') return source;
+      const [multiplier, offset] = mimics[free.jointNames.filter((n) => n !== 'j2_prismatic').indexOf(name)];
+      return multiplier * source + offset;
+    });
+    const input = [{ op: 'fk', q: [source] }, { op: 'fk', q: qFree }, { op: 'jacobian', q: qFree }, { op: 'fk', q: [...qFree, 0] }].map((l) => JSON.stringify(l)).join('\n') + '\n';
+    const { lines, stderr, code } = await kin(['--robot', urdf, '--base', 'world', '--tip', 'l4'], input);
+    expect(code, stderr).toBe(0);
+    const followed = JSON.parse(lines[0]) as { p: number[] };
+    const own = JSON.parse(lines[1]) as { p: number[] };
+    for (let k = 0; k < 3; k++) expect(own.p[k]).toBeCloseTo(followed.p[k], 12);
+    expect((JSON.parse(lines[2]) as { J: number[][] }).J[0]).toHaveLength(3);
+    expect((JSON.parse(lines[3]) as { error: string }).error).toMatch(/q has 4 values, expected 1 .*or 3 with the <mimic> joints as their own/);
+  }, 120_000);
 });
