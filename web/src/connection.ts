@@ -30,9 +30,12 @@ export interface Connection {
   close(): void;
 }
 
-/** Opens the link to `url` (through bridge/client.ts) and keeps it open until `close()`. */
-export function createConnection(url: string, dialect: Dialect = 'ros2'): Connection {
-  const client = new RosbridgeClient({ url, dialect, reconnect: { initialMs: 250, maxMs: 2000, factor: 2 } });
+/**
+ * Opens the link to `url` (through bridge/client.ts) and keeps it open until `close()`; with a
+ * token, every connection sends it in an `auth` op before anything else.
+ */
+export function createConnection(url: string, dialect: Dialect = 'ros2', token: string | null = null): Connection {
+  const client = new RosbridgeClient({ url, dialect, reconnect: { initialMs: 250, maxMs: 2000, factor: 2 }, ...(token !== null ? { token } : {}) });
   let state: LinkState = 'connecting';
   let roundTripMs = Number.NaN;
   let connectCount = 0;

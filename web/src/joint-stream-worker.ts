@@ -1,7 +1,8 @@
-// The /joint_states worker (see joint-stream.ts): its own rosbridge client, every message validated
-// into a JointStateStore (model joint order, field-naming rejections), one row per accepted message
-// written to the shared ring (then the write counter stored), or appended to a batch that is posted
-// (transferred) FLUSH_MS after its first row when the page has no SharedArrayBuffer.
+// The /joint_states worker (see joint-stream.ts): its own rosbridge client (authenticated with the
+// page's token when it has one), every message validated into a JointStateStore (model joint order,
+// field-naming rejections), one row per accepted message written to the shared ring (then the write
+// counter stored), or appended to a batch that is posted (transferred) FLUSH_MS after its first row
+// when the page has no SharedArrayBuffer.
 import { RosbridgeClient } from '../../bridge/client.ts';
 import { createJointStateStore, ingestJointState, type JointStateStore } from './joint-state-store.ts';
 import { RING_COUNTERS, RING_ROWS, ROW_HEADER, rowLength, type StreamBatch, type StreamStart } from './joint-stream.ts';
@@ -20,7 +21,7 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 
 let client: RosbridgeClient | undefined;
-let clientUrl = '';
+let clientKey = ''; // URL and token of the client's connection
 let store: JointStateStore | undefined;
 let offset = 0; // worker clock + offset = page clock (ms)
 let generation = 0;
@@ -111,10 +112,15 @@ function start(request: StreamStart): void {
   reportedRejected = 0;
   if (reportTimer !== undefined) clearTimeout(reportTimer);
   reportTimer = undefined;
-  if (client && clientUrl === request.url) return;
+  const key = `${request.url}\n${request.token ?? ''}`;
+  if (client && clientKey === key) return;
   client?.close();
-  clientUrl = request.url;
-  client = new RosbridgeClient({ url: request.url, dialect: request.dialect, reconnect: { initialMs: 250, maxMs: 2000, factor: 2 } });
+  clientKey = key;
+  // With a token, the client's first frame on every connection is `auth` (bridge/client.ts).
+  client = new RosbridgeClient({
+    url: request.url, dialect: request.dialect, reconnect: { initialMs: 250, maxMs: 2000, factor: 2 },
+    ...(request.token !== undefined ? { token: request.token } : {}),
+  });
   client.subscribe(request.topic, 'sensor_msgs/JointState', receive, { queueLength: 1 });
   client.connect().catch(() => undefined); // the client keeps retrying; the page's own link shows the state
 }
@@ -125,6 +131,6 @@ scope.addEventListener('message', (event) => {
   const r = m as Record<string, unknown>;
   if (r.kind !== 'start' || typeof r.url !== 'string' || (r.dialect !== 'ros1' && r.dialect !== 'ros2') || typeof r.topic !== 'string'
     || typeof r.timeOrigin !== 'number' || typeof r.generation !== 'number' || !Array.isArray(r.jointNames) || !r.jointNames.every((name) => typeof name === 'string')
-    || (r.ring !== undefined && !(r.ring instanceof SharedArrayBuffer))) return;
+    || (r.ring !== undefined && !(r.ring instanceof SharedArrayBuffer)) || (r.token !== undefined && typeof r.token !== 'string')) return;
   start(r as unknown as StreamStart);
 });

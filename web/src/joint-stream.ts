@@ -26,6 +26,8 @@ export interface StreamStart {
   dialect: Dialect;
   topic: string;
   jointNames: string[];
+  /** Token for the rosbridge `auth` op, sent before anything else on every connection; absent: none. */
+  token?: string;
   /** performance.timeOrigin of the page: the worker reports arrival times on the page's clock. */
   timeOrigin: number;
   /** Counts the starts; batches carry the one they belong to (older ones are dropped). */
@@ -80,7 +82,7 @@ export function parseStreamBatch(value: unknown, nq: number): StreamBatch | stri
 }
 
 /** Starts the worker for `url`; malformed worker messages go to `onError`. */
-export function createJointStream(options: { url: string; dialect: Dialect; topic: string; onError: (reason: string) => void }): JointStream {
+export function createJointStream(options: { url: string; dialect: Dialect; topic: string; token?: string | null; onError: (reason: string) => void }): JointStream {
   const worker = new Worker(new URL('./joint-stream-worker.ts', import.meta.url), { type: 'module', name: 'joint-stream' });
   const shared = typeof SharedArrayBuffer !== 'undefined' && globalThis.crossOriginIsolated === true;
   let nq = 0;
@@ -119,6 +121,7 @@ export function createJointStream(options: { url: string; dialect: Dialect; topi
       const message: StreamStart = {
         kind: 'start', url: options.url, dialect: options.dialect, topic: options.topic,
         jointNames: [...jointNames], timeOrigin: performance.timeOrigin, generation,
+        ...(typeof options.token === 'string' ? { token: options.token } : {}),
       };
       if (shared) {
         const buffer = new SharedArrayBuffer(8 + RING_ROWS * width * 8);
