@@ -1,16 +1,19 @@
 // `embodied run --url ws://HOST:9090 --robot FILE|NAME [--drive FILE] [--config FILE]
 // [--command position|velocity|effort|motor-current] [--estimator kalman|pass-through]
 // [--collision off|stop|retreat] [--collision-threshold FRACTION] [--effort-controller NAME]
-// [--rate 1000] [--publish-rate 100] [--wait NAME] [--overrun skip|catch-up]`: the control loop as a
-// rosbridge client of any server (a real robot's or our simulator's). A config file (cli/run-config.ts)
+// [--rate 1000] [--publish-rate 100] [--wait NAME] [--overrun skip|catch-up] [--token TOKEN]
+// [--compression auto|none]`: the control loop as a rosbridge client of any server (a real robot's or
+// our simulator's). The token (default: $EMBODIED_TOKEN, which `ps` does not show) goes in an `auth`
+// op first on every connection; 'auto' compression carries /joint_states over CBOR where the server
+// is known to support it (bridge/client.ts). A config file (cli/run-config.ts)
 // holds the same settings plus remapped topics, watchdog times and initial gains; a flag given on the
 // command line wins over it. The composition lives in cli/control-client.ts (startControlClient); the
 // wire contract in control/WIRE.md.
 import type { Command } from 'commander';
 import { COMMAND_INTERFACES, ESTIMATORS, startControlClient, type CommandInterface } from '../control-client.ts';
 import { COLLISION_POLICIES, WAIT_STRATEGIES, type CollisionPolicy } from '../../control/index.ts';
-import { parseNumber, untilStopped } from '../options.ts';
-import { loadRunConfig } from '../run-config.ts';
+import { parseChoice, parseNumber, untilStopped } from '../options.ts';
+import { loadRunConfig, resolveToken } from '../run-config.ts';
 
 interface RunFlags {
   url: string;
@@ -26,12 +29,19 @@ interface RunFlags {
   estimator?: string;
   collision?: string;
   collisionThreshold?: string;
+  token?: string;
+  compression?: string;
 }
+
+/** Compressions `run` offers: 'cbor' for every topic would hand its handlers typed arrays. */
+export const RUN_COMPRESSIONS = ['auto', 'none'] as const;
 
 const positiveNumber = (text: string, flag: string) => parseNumber(text, flag, { positive: true });
 
 /** Validates the flags, merges them over the config file (if any) and starts the control client. */
-export async function runControl(flags: RunFlags) {
+export async function runControl(flags: RunFlags, environment: Readonly<Record<string, string | undefined>> = process.env) {
+  const token = resolveToken(flags.token, environment);
+  const compression = parseChoice(flags.compression ?? 'auto', '--compression', RUN_COMPRESSIONS);
   const config = flags.config !== undefined ? loadRunConfig(flags.config) : {};
   const overrun = flags.overrun ?? config.overrun ?? 'skip';
   if (overrun !== 'skip' && overrun !== 'catch-up') throw new Error(`--overrun = "${overrun}", expected skip or catch-up`);
@@ -47,8 +57,11 @@ export async function runControl(flags: RunFlags) {
   const wait = flags.wait ?? config.wait ?? 'atomics';
   if (!(WAIT_STRATEGIES as readonly string[]).includes(wait)) throw new Error(`--wait = "${wait}", expected one of ${WAIT_STRATEGIES.join(', ')}`);
   const collisionThreshold = flags.collisionThreshold !== undefined ? positiveNumber(flags.collisionThreshold, '--collision-threshold') : config.collisionThreshold;
+  // The connection's settings: the token in an `auth` op first, the state stream's compression.
+  const connection = { ...(token !== undefined ? { token } : {}), compression };
   return startControlClient({
     ...config,
+    ...connection,
     url: flags.url,
     robot: flags.robot,
     ...(flags.drive !== undefined ? { drive: flags.drive } : {}),
@@ -83,6 +96,8 @@ export function register(program: Command): void {
     .option('--publish-rate <hz>', 'command publish rate (default: "100")')
     .option('--wait <strategy>', `loop wait: ${WAIT_STRATEGIES.join(', ')} (default: "atomics")`)
     .option('--overrun <policy>', 'skip or catch-up (default: "skip")')
+    .option('--token <token>', 'token for the server\'s auth op (default: $EMBODIED_TOKEN, which ps does not show)')
+    .option('--compression <mode>', 'compression of the high-rate state topics (/joint_states): auto (cbor where the server is known to support it) or none (JSON) (default: "auto")')
     .action(async (flags: RunFlags) => {
       const running = await runControl(flags);
       await untilStopped();

@@ -1,7 +1,9 @@
 // `embodied start` (the `npm start` default): the whole stack on 127.0.0.1 — the simulated robot
 // behind its rosbridge server (port 9090), the control loop as a rosbridge client of it (its own
 // process, so its fixed-rate wait never stalls the simulator's event loop), and the web page
-// (port 8080). Prints the page's URL; Ctrl-C stops everything.
+// (port 8080). Prints the page's URL; Ctrl-C stops everything. With a token (--token, default
+// $EMBODIED_TOKEN) the simulator's server requires it, the loop gets it through its environment (not
+// its command line, which `ps` shows) and the page through the printed address's fragment.
 import type { Command } from 'commander';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -10,6 +12,8 @@ import { startSimServer, type SimServer } from '../../sim/server.ts';
 import { ensureWebBuilt, startWebServer, type WebServer } from '../web-server.ts';
 import { parseChoice, parseNumber, parsePort } from '../options.ts';
 import { COMMAND_INTERFACES } from '../control-client.ts';
+import { resolveToken, TOKEN_VARIABLE } from '../run-config.ts';
+import { pageAddressWithToken } from '../../web/src/page-config.ts';
 
 interface StartFlags {
   robot: string;
@@ -20,14 +24,17 @@ interface StartFlags {
   rate: string;
   command: string;
   control: boolean;
+  token?: string;
 }
 
 /** Starts `embodied run` as a child process against the simulator; resolves when it is running. */
-function startControlProcess(url: string, flags: StartFlags, log: (line: string) => void): ChildProcess {
+function startControlProcess(url: string, flags: StartFlags, token: string | undefined, log: (line: string) => void): ChildProcess {
   const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'embodied.js');
   const args = [entry, 'run', '--url', url, '--robot', flags.robot, '--rate', flags.rate, '--command', flags.command];
   if (flags.drive) args.push('--drive', flags.drive);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // The token goes through the environment, never argv.
+  const env = token === undefined ? process.env : { ...process.env, [TOKEN_VARIABLE]: token };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') log(`control: ${line}`);
   };
@@ -49,6 +56,7 @@ export function register(program: Command): void {
     .option('--rate <hz>', 'control loop rate', '1000')
     .option('--command <interface>', 'command interface of the loop: position (forwarded to the robot\'s own position loop), velocity, effort or motor-current', 'position')
     .option('--no-control', 'do not start the control loop (the page talks to the simulator alone)')
+    .option('--token <token>', 'token the simulator\'s rosbridge server requires; the loop and the page get it (default: $EMBODIED_TOKEN, which ps does not show)')
     .action(async (flags: StartFlags) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
       const simPort = parsePort(flags.simPort, '--sim-port');
@@ -57,6 +65,7 @@ export function register(program: Command): void {
       parseChoice(flags.command, '--command', COMMAND_INTERFACES);
       const rate = parseNumber(flags.rate, '--rate', { positive: true });
       if (rate > 100_000) throw new Error(`--rate = ${flags.rate}: expected 0 < rate <= 100000 Hz`);
+      const token = resolveToken(flags.token);
       let sim: SimServer | undefined;
       let web: WebServer | undefined;
       let control: ChildProcess | undefined;
@@ -81,10 +90,10 @@ export function register(program: Command): void {
         // Build the page first: a build in this process would stall the simulator's event loop,
         // and the control loop would see stale state.
         await ensureWebBuilt({ log });
-        sim = await startSimServer({ robot: flags.robot, drive: flags.drive, host: flags.host, port: simPort });
+        sim = await startSimServer({ robot: flags.robot, drive: flags.drive, host: flags.host, port: simPort, server: { token } });
         log(`embodied start: simulator (${sim.robotName}) on ${sim.url}`);
         if (flags.control) {
-          control = startControlProcess(sim.url, flags, log);
+          control = startControlProcess(sim.url, flags, token, log);
           control.once('exit', (code, signal) => {
             if (!stopping) log(`embodied start: the control loop exited (${signal ?? `code ${code}`}); the simulator and the page keep running`);
           });
@@ -95,7 +104,7 @@ export function register(program: Command): void {
         await stop(1);
         return;
       }
-      process.stdout.write(`embodied is running: open ${web.url} (rosbridge ${sim.url}); Ctrl-C stops it\n`);
+      process.stdout.write(`embodied is running: open ${pageAddressWithToken(web.url, token)} (rosbridge ${sim.url}); Ctrl-C stops it\n`);
       await new Promise<never>(() => {});
     });
 }
