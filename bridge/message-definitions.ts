@@ -103,6 +103,17 @@ export const MESSAGE_DEFINITIONS: Readonly<Record<string, string>> = {
   'example_interfaces/FibonacciGoal': 'int32 order',
   'example_interfaces/FibonacciResult': 'int32[] sequence',
   'example_interfaces/FibonacciFeedback': 'int32[] sequence',
+  // The tutorials' other spellings of the same service and action: ROS 2's action tutorial
+  // (action_tutorials_interfaces, its feedback named partial_sequence) and ROS 1's tutorials
+  // (rospy_tutorials' AddTwoInts, actionlib_tutorials' Fibonacci), which roslib's examples call.
+  'action_tutorials_interfaces/FibonacciGoal': 'int32 order',
+  'action_tutorials_interfaces/FibonacciResult': 'int32[] sequence',
+  'action_tutorials_interfaces/FibonacciFeedback': 'int32[] partial_sequence',
+  'rospy_tutorials/AddTwoIntsRequest': 'int64 a\nint64 b',
+  'rospy_tutorials/AddTwoIntsResponse': 'int64 sum',
+  'actionlib_tutorials/FibonacciGoal': 'int32 order',
+  'actionlib_tutorials/FibonacciResult': 'int32[] sequence',
+  'actionlib_tutorials/FibonacciFeedback': 'int32[] sequence',
   // Universal Robots' driver (ur_msgs, ROS 1 and ROS 2): the payload service, which our simulator
   // serves under the same type (centre of gravity in the tool flange frame, m).
   'ur_msgs/SetPayloadRequest': 'float32 mass\ngeometry_msgs/Vector3 center_of_gravity',
@@ -126,6 +137,7 @@ export const SERVICE_DEFINITIONS: Readonly<Record<string, { request: string; res
   'std_srvs/Trigger': { request: 'std_srvs/TriggerRequest', response: 'std_srvs/TriggerResponse' },
   'std_srvs/SetBool': { request: 'std_srvs/SetBoolRequest', response: 'std_srvs/SetBoolResponse' },
   'example_interfaces/AddTwoInts': { request: 'example_interfaces/AddTwoIntsRequest', response: 'example_interfaces/AddTwoIntsResponse' },
+  'rospy_tutorials/AddTwoInts': { request: 'rospy_tutorials/AddTwoIntsRequest', response: 'rospy_tutorials/AddTwoIntsResponse' },
   'ur_msgs/SetPayload': { request: 'ur_msgs/SetPayloadRequest', response: 'ur_msgs/SetPayloadResponse' },
   'simulation_interfaces/StepSimulation': { request: 'simulation_interfaces/StepSimulationRequest', response: 'simulation_interfaces/StepSimulationResponse' },
   'embodied_msgs/SetFault': { request: 'embodied_msgs/SetFaultRequest', response: 'embodied_msgs/SetFaultResponse' },
@@ -142,5 +154,15 @@ export const ACTION_DEFINITIONS: Readonly<Record<string, { goal: string; result:
     goal: 'example_interfaces/FibonacciGoal',
     result: 'example_interfaces/FibonacciResult',
     feedback: 'example_interfaces/FibonacciFeedback',
+  },
+  'action_tutorials_interfaces/Fibonacci': {
+    goal: 'action_tutorials_interfaces/FibonacciGoal',
+    result: 'action_tutorials_interfaces/FibonacciResult',
+    feedback: 'action_tutorials_interfaces/FibonacciFeedback',
+  },
+  'actionlib_tutorials/Fibonacci': {
+    goal: 'actionlib_tutorials/FibonacciGoal',
+    result: 'actionlib_tutorials/FibonacciResult',
+    feedback: 'actionlib_tutorials/FibonacciFeedback',
   },
 };

@@ -118,6 +118,33 @@ describe('actions (ROS 2 ops)', () => {
     expect(feedback[3]).toEqual({ sequence: [0, 1, 1, 2, 3, 5] });
   });
 
+  it('knows the other tutorial spellings: action_tutorials_interfaces Fibonacci (partial_sequence) and rospy_tutorials AddTwoInts', async () => {
+    const serverRos = await client();
+    const action = new Action({ ros: serverRos, name: '/fibonacci_tutorial', actionType: 'action_tutorials_interfaces/action/Fibonacci' });
+    action.advertise((g, id) => {
+      const sequence = [0, 1];
+      for (let i = 1; i < (g as { order: number }).order; i++) {
+        sequence.push(sequence[i] + sequence[i - 1]);
+        action.sendFeedback(id, { partial_sequence: [...sequence] });
+      }
+      setTimeout(() => action.setSucceeded(id, { sequence }), 10);
+    }, () => {});
+    await new Service({ ros: serverRos, name: '/add_two_ints_ros1', serviceType: 'rospy_tutorials/AddTwoInts' }).advertise((req, res) => {
+      const { a, b } = req as { a: number; b: number };
+      Object.assign(res, { sum: a + b });
+      return true;
+    });
+    await sleep(30);
+    const caller = await client();
+    const feedback: unknown[] = [];
+    const result = await new Promise((resolve, reject) => {
+      new Action({ ros: caller, name: '/fibonacci_tutorial', actionType: 'action_tutorials_interfaces/action/Fibonacci' }).sendGoal({ order: 3 } as never, resolve, (f) => feedback.push(f), reject);
+    });
+    expect(result).toEqual({ sequence: [0, 1, 1, 2] });
+    expect(feedback.at(-1)).toEqual({ partial_sequence: [0, 1, 1, 2] });
+    expect(await call(caller, '/add_two_ints_ros1', 'rospy_tutorials/AddTwoInts', { a: 1, b: 2 })).toEqual({ sum: 3 });
+  });
+
   it('routes a cancel to the action server and reports the goal canceled', async () => {
     const serverRos = await client();
     const action = new Action({ ros: serverRos, name: '/cancellable', actionType: 'control_msgs/FollowJointTrajectory' });
