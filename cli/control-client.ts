@@ -44,6 +44,10 @@ export interface ControlClientOptions {
   rate?: number;
   /** Command interface; default 'position'. */
   command?: CommandInterface;
+  /** Token for the server's auth op (rosbridge_server's authentication), sent before anything else. */
+  token?: string;
+  /** Subscriptions' compression: 'auto' (default: cbor for the high-rate state topics on a server known to carry them) or 'none'. */
+  compression?: 'auto' | 'none';
   /** Controller for effort commands: the PID cascade with gravity feedforward (default) or computed torque. */
   effortController?: 'cascade' | 'computed-torque';
   /** Command publish rate (Hz); default 100. */
@@ -225,7 +229,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
       if (error) throw new Error(`gains for ${name}/${loop}: ${error}`);
     }
   }
-  const client = new RosbridgeClient({ url: options.url, log });
+  const client = new RosbridgeClient({ url: options.url, log, token: options.token, compression: options.compression ?? 'auto' });
   log(`connecting to ${options.url}`);
   await client.connect();
   const reader = new JointStateReader(ports);

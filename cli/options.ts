@@ -44,3 +44,21 @@ export function readTextFile(path: string, flag: string): string {
     throw new Error(`${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
 }
+
+/** Environment variable that holds the rosbridge token when --token is not given (so it need not show in `ps`). */
+export const TOKEN_VARIABLE = 'EMBODIED_TOKEN';
+
+/**
+ * The rosbridge token of `run`, `view`, `start` and `sim`: --token's value, else EMBODIED_TOKEN's,
+ * else undefined (no token). An empty or blank one is an error naming where it came from.
+ */
+export function resolveToken(flag: string | undefined, environment: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  if (flag !== undefined) {
+    if (flag.trim() === '') throw new Error(`--token = ${JSON.stringify(flag)}: expected a non-empty token (or leave --token out and set ${TOKEN_VARIABLE})`);
+    return flag;
+  }
+  const value = environment[TOKEN_VARIABLE];
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new Error(`${TOKEN_VARIABLE} = ${JSON.stringify(value)} (the default of --token): expected a non-empty token, or unset it`);
+  return value;
+}

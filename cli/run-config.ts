@@ -33,24 +33,6 @@ export const REMAPPABLE_TOPICS = [...Object.keys(CONTROL_WIRE), ...Object.keys(D
 /** What a config file sets: the control-client options but the connection (URL, token, compression), the robot and the log. */
 export type RunConfig = Omit<Partial<ControlClientOptions>, 'url' | 'token' | 'compression' | 'robot' | 'drive' | 'log'>;
 
-/** Environment variable that holds the rosbridge token when --token is not given (so it need not show in `ps`). */
-export const TOKEN_VARIABLE = 'EMBODIED_TOKEN';
-
-/**
- * The rosbridge token of `run`, `view`, `start` and `sim`: --token's value, else EMBODIED_TOKEN's,
- * else undefined (no token). An empty or blank one is an error naming where it came from.
- */
-export function resolveToken(flag: string | undefined, environment: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
-  if (flag !== undefined) {
-    if (flag.trim() === '') throw new Error(`--token = ${JSON.stringify(flag)}: expected a non-empty token (or leave --token out and set ${TOKEN_VARIABLE})`);
-    return flag;
-  }
-  const value = environment[TOKEN_VARIABLE];
-  if (value === undefined) return undefined;
-  if (value.trim() === '') throw new Error(`${TOKEN_VARIABLE} = ${JSON.stringify(value)} (the default of --token): expected a non-empty token, or unset it`);
-  return value;
-}
-
 const KEYS = ['rate', 'publishRate', 'stateRate', 'command', 'effortController', 'estimator', 'collision', 'collisionThreshold', 'collisionGain', 'wait', 'overrun', 'safety', 'topics', 'gains'] as const;
 
 /** Parses a config's text (YAML, of which JSON is a subset); `file` names it in errors. */

@@ -12,8 +12,8 @@
 import type { Command } from 'commander';
 import { COMMAND_INTERFACES, ESTIMATORS, startControlClient, type CommandInterface } from '../control-client.ts';
 import { COLLISION_POLICIES, WAIT_STRATEGIES, type CollisionPolicy } from '../../control/index.ts';
-import { parseChoice, parseNumber, untilStopped } from '../options.ts';
-import { loadRunConfig, resolveToken } from '../run-config.ts';
+import { parseChoice, parseNumber, resolveToken, untilStopped } from '../options.ts';
+import { loadRunConfig } from '../run-config.ts';
 
 interface RunFlags {
   url: string;

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { startSimServer } from '../../sim/server.ts';
 import { parseSensorFile } from '../../sim/sensor-file.ts';
-import { parseChoice, parseNumber, parsePort, readTextFile, untilStopped } from '../options.ts';
+import { parseChoice, parseNumber, parsePort, readTextFile, resolveToken, untilStopped } from '../options.ts';
 
 interface SimFlags {
   robot: string;
@@ -20,6 +20,7 @@ interface SimFlags {
   seed?: string;
   sensors?: string;
   lockstep?: boolean;
+  token?: string;
 }
 
 
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'port to listen on (0: any free port)', '9090')
     .option('--rate <hz>', 'publish rate of /joint_states, /imu/data, /ft_sensor/wrench and /clock (Hz of sim time)', '1000')
     .option('--real-time-factor <factor>', 'simulated seconds per wall second (real time only)', '1')
+    .option('--token <token>', 'token the rosbridge server requires in an auth op before anything else (default: $EMBODIED_TOKEN, which ps does not show)')
     .option('--lockstep', 'start paused in lockstep: physics advances only when a client calls /sim/step (std_srvs/Trigger, one step) or /sim/step_simulation (simulation_interfaces/StepSimulation, N steps), as fast as the calls come; each call answers after /clock and the sensor topics of the instant reached are published')
     .option('--coupling <kind>', 'drive coupling: rigid, compliant (reducer stiffness, sub-stepped) or ideal (no drives)', 'rigid')
     .option('--fidelity <model>', 'drive model: averaged (current loop as its closed-loop response) or switching (current loop at its own rate, ~3x slower)', 'averaged')
@@ -50,6 +52,7 @@ export function register(program: Command): void {
       const sim = await startSimServer({
         robot: flags.robot, drive: flags.drive, host: flags.host, port: parsePort(flags.port, '--port'),
         stateRate: rate, realTimeFactor, coupling, fidelity, sensors, clock: flags.lockstep ? 'lockstep' : 'realtime',
+        server: { token: resolveToken(flags.token) },
         log: (line) => process.stderr.write(`\nembodied sim: ${line}\n`),
       });
       process.stderr.write(`embodied sim: ${sim.robotName} (${sim.sim.model.nv} joints, ${sim.sim.plant.actuators.kind} actuators) on ${sim.url}\n`);

@@ -10,9 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimServer, type SimServer } from '../../sim/server.ts';
 import { ensureWebBuilt, startWebServer, type WebServer } from '../web-server.ts';
-import { parseChoice, parseNumber, parsePort } from '../options.ts';
+import { parseChoice, parseNumber, parsePort, resolveToken, TOKEN_VARIABLE } from '../options.ts';
 import { COMMAND_INTERFACES } from '../control-client.ts';
-import { resolveToken, TOKEN_VARIABLE } from '../run-config.ts';
 import { pageAddressWithToken } from '../../web/src/page-config.ts';
 
 interface StartFlags {

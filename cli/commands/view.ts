@@ -4,8 +4,7 @@
 // (#token=...), which the browser keeps to itself: the page server never holds it (page-config.ts).
 import type { Command } from 'commander';
 import { startWebServer } from '../web-server.ts';
-import { parseChoice, parsePort, untilStopped } from '../options.ts';
-import { resolveToken } from '../run-config.ts';
+import { parseChoice, parsePort, resolveToken, untilStopped } from '../options.ts';
 import { pageAddressWithToken } from '../../web/src/page-config.ts';
 
 /** Adds the `view` subcommand. */

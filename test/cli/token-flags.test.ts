@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { resolveToken } from '../../cli/run-config.ts';
+import { resolveToken } from '../../cli/options.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const embodied = (args: string[], environment: Record<string, string> = {}) => {

@@ -63,7 +63,7 @@ interface RobotContext {
 async function start(): Promise<void> {
   const config: PageConfig = await loadPageConfig();
   const viewer: Viewer = createViewer(byId('viewport'));
-  const connection: Connection = createConnection(config.rosbridgeUrl, config.dialect);
+  const connection: Connection = createConnection(config.rosbridgeUrl, config.dialect, config.token);
   const perf = createPagePerf();
   const sensors = createSensorStore();
   const plotSelect = byId<HTMLSelectElement>('plot-joint');
@@ -120,7 +120,7 @@ async function start(): Promise<void> {
   // /joint_states comes from a worker with its own connection (joint-stream.ts), drained once per
   // frame: the main thread never handles the 1 kHz WebSocket frames.
   const jointStream = createJointStream({
-    url: config.rosbridgeUrl, dialect: config.dialect, topic: TOPICS.jointStates,
+    url: config.rosbridgeUrl, dialect: config.dialect, token: config.token, topic: TOPICS.jointStates,
     onError: (reason) => report(reason, true),
   });
 
