@@ -50,6 +50,12 @@ export const MESSAGE_DEFINITIONS: Readonly<Record<string, string>> = {
   'geometry_msgs/Wrench': 'geometry_msgs/Vector3 force\ngeometry_msgs/Vector3 torque',
   'geometry_msgs/WrenchStamped': 'std_msgs/Header header\ngeometry_msgs/Wrench wrench',
   'geometry_msgs/Inertia': 'float64 m\ngeometry_msgs/Vector3 com\nfloat64 ixx\nfloat64 ixy\nfloat64 ixz\nfloat64 iyy\nfloat64 iyz\nfloat64 izz',
+  'geometry_msgs/InertiaStamped': 'std_msgs/Header header\ngeometry_msgs/Inertia inertia',
+  'geometry_msgs/TwistWithCovarianceStamped': 'std_msgs/Header header\ngeometry_msgs/TwistWithCovariance twist',
+  'geometry_msgs/AccelWithCovariance': 'geometry_msgs/Accel accel\nfloat64[36] covariance',
+  'geometry_msgs/AccelWithCovarianceStamped': 'std_msgs/Header header\ngeometry_msgs/AccelWithCovariance accel',
+  'geometry_msgs/Polygon': 'geometry_msgs/Point32[] points',
+  'geometry_msgs/PolygonStamped': 'std_msgs/Header header\ngeometry_msgs/Polygon polygon',
   'sensor_msgs/JointState': 'std_msgs/Header header\nstring[] name\nfloat64[] position\nfloat64[] velocity\nfloat64[] effort',
   'sensor_msgs/Imu':
     'std_msgs/Header header\ngeometry_msgs/Quaternion orientation\nfloat64[9] orientation_covariance\n' +
@@ -58,6 +64,68 @@ export const MESSAGE_DEFINITIONS: Readonly<Record<string, string>> = {
   'sensor_msgs/Temperature': 'std_msgs/Header header\nfloat64 temperature\nfloat64 variance',
   'sensor_msgs/MagneticField': 'std_msgs/Header header\ngeometry_msgs/Vector3 magnetic_field\nfloat64[9] magnetic_field_covariance',
   'sensor_msgs/Image': 'std_msgs/Header header\nuint32 height\nuint32 width\nstring encoding\nuint8 is_bigendian\nuint32 step\nuint8[] data',
+  // The rest of sensor_msgs (cameras, ranging, point clouds, joysticks, power, navigation satellites,
+  // environment). CameraInfo's matrices are D K R P in ROS 1 and d k r p in ROS 2: both spellings
+  // are fields here (a missing field is allowed), so either dialect's message passes.
+  'sensor_msgs/CompressedImage': 'std_msgs/Header header\nstring format\nuint8[] data',
+  'sensor_msgs/RegionOfInterest': 'uint32 x_offset\nuint32 y_offset\nuint32 height\nuint32 width\nbool do_rectify',
+  'sensor_msgs/CameraInfo':
+    'std_msgs/Header header\nuint32 height\nuint32 width\nstring distortion_model\n' +
+    'float64[] d\nfloat64[9] k\nfloat64[9] r\nfloat64[12] p\nfloat64[] D\nfloat64[9] K\nfloat64[9] R\nfloat64[12] P\n' +
+    'uint32 binning_x\nuint32 binning_y\nsensor_msgs/RegionOfInterest roi',
+  'sensor_msgs/LaserScan':
+    'std_msgs/Header header\nfloat32 angle_min\nfloat32 angle_max\nfloat32 angle_increment\nfloat32 time_increment\n' +
+    'float32 scan_time\nfloat32 range_min\nfloat32 range_max\nfloat32[] ranges\nfloat32[] intensities',
+  'sensor_msgs/LaserEcho': 'float32[] echoes',
+  'sensor_msgs/MultiEchoLaserScan':
+    'std_msgs/Header header\nfloat32 angle_min\nfloat32 angle_max\nfloat32 angle_increment\nfloat32 time_increment\n' +
+    'float32 scan_time\nfloat32 range_min\nfloat32 range_max\nsensor_msgs/LaserEcho[] ranges\nsensor_msgs/LaserEcho[] intensities',
+  'sensor_msgs/PointField':
+    'uint8 INT8=1\nuint8 UINT8=2\nuint8 INT16=3\nuint8 UINT16=4\nuint8 INT32=5\nuint8 UINT32=6\nuint8 FLOAT32=7\nuint8 FLOAT64=8\n' +
+    'string name\nuint32 offset\nuint8 datatype\nuint32 count',
+  'sensor_msgs/PointCloud2':
+    'std_msgs/Header header\nuint32 height\nuint32 width\nsensor_msgs/PointField[] fields\nbool is_bigendian\n' +
+    'uint32 point_step\nuint32 row_step\nuint8[] data\nbool is_dense',
+  'sensor_msgs/ChannelFloat32': 'string name\nfloat32[] values',
+  'sensor_msgs/PointCloud': 'std_msgs/Header header\ngeometry_msgs/Point32[] points\nsensor_msgs/ChannelFloat32[] channels',
+  'sensor_msgs/Range':
+    'uint8 ULTRASOUND=0\nuint8 INFRARED=1\nstd_msgs/Header header\nuint8 radiation_type\nfloat32 field_of_view\n' +
+    'float32 min_range\nfloat32 max_range\nfloat32 range\nfloat32 variance',
+  'sensor_msgs/Joy': 'std_msgs/Header header\nfloat32[] axes\nint32[] buttons',
+  'sensor_msgs/JoyFeedback': 'uint8 TYPE_LED=0\nuint8 TYPE_RUMBLE=1\nuint8 TYPE_BUZZER=2\nuint8 type\nuint8 id\nfloat32 intensity',
+  'sensor_msgs/JoyFeedbackArray': 'sensor_msgs/JoyFeedback[] array',
+  'sensor_msgs/BatteryState':
+    'std_msgs/Header header\nfloat32 voltage\nfloat32 temperature\nfloat32 current\nfloat32 charge\nfloat32 capacity\n' +
+    'float32 design_capacity\nfloat32 percentage\nuint8 power_supply_status\nuint8 power_supply_health\n' +
+    'uint8 power_supply_technology\nbool present\nfloat32[] cell_voltage\nfloat32[] cell_temperature\nstring location\nstring serial_number',
+  'sensor_msgs/NavSatStatus': 'int8 STATUS_NO_FIX=-1\nint8 STATUS_FIX=0\nint8 STATUS_SBAS_FIX=1\nint8 STATUS_GBAS_FIX=2\nint8 status\nuint16 service',
+  'sensor_msgs/NavSatFix':
+    'std_msgs/Header header\nsensor_msgs/NavSatStatus status\nfloat64 latitude\nfloat64 longitude\nfloat64 altitude\n' +
+    'float64[9] position_covariance\nuint8 position_covariance_type',
+  'sensor_msgs/FluidPressure': 'std_msgs/Header header\nfloat64 fluid_pressure\nfloat64 variance',
+  'sensor_msgs/Illuminance': 'std_msgs/Header header\nfloat64 illuminance\nfloat64 variance',
+  'sensor_msgs/RelativeHumidity': 'std_msgs/Header header\nfloat64 relative_humidity\nfloat64 variance',
+  'sensor_msgs/TimeReference': 'std_msgs/Header header\ntime time_ref\nstring source',
+  'sensor_msgs/MultiDOFJointState':
+    'std_msgs/Header header\nstring[] joint_names\ngeometry_msgs/Transform[] transforms\ngeometry_msgs/Twist[] twist\ngeometry_msgs/Wrench[] wrench',
+  // What a browser viewer is most often sent besides the above: odometry, paths, maps and markers
+  // (nav_msgs, visualization_msgs; Marker with ROS 2's texture and mesh fields, which ROS 1 omits).
+  'nav_msgs/Odometry': 'std_msgs/Header header\nstring child_frame_id\ngeometry_msgs/PoseWithCovariance pose\ngeometry_msgs/TwistWithCovariance twist',
+  'nav_msgs/Path': 'std_msgs/Header header\ngeometry_msgs/PoseStamped[] poses',
+  'nav_msgs/MapMetaData': 'time map_load_time\nfloat32 resolution\nuint32 width\nuint32 height\ngeometry_msgs/Pose origin',
+  'nav_msgs/OccupancyGrid': 'std_msgs/Header header\nnav_msgs/MapMetaData info\nint8[] data',
+  'nav_msgs/GridCells': 'std_msgs/Header header\nfloat32 cell_width\nfloat32 cell_height\ngeometry_msgs/Point[] cells',
+  'visualization_msgs/UVCoordinate': 'float32 u\nfloat32 v',
+  'visualization_msgs/MeshFile': 'string filename\nuint8[] data',
+  'visualization_msgs/Marker':
+    'int32 ARROW=0\nint32 CUBE=1\nint32 SPHERE=2\nint32 CYLINDER=3\nint32 LINE_STRIP=4\nint32 LINE_LIST=5\nint32 CUBE_LIST=6\n' +
+    'int32 SPHERE_LIST=7\nint32 POINTS=8\nint32 TEXT_VIEW_FACING=9\nint32 MESH_RESOURCE=10\nint32 TRIANGLE_LIST=11\n' +
+    'int32 ADD=0\nint32 MODIFY=0\nint32 DELETE=2\nint32 DELETEALL=3\n' +
+    'std_msgs/Header header\nstring ns\nint32 id\nint32 type\nint32 action\ngeometry_msgs/Pose pose\ngeometry_msgs/Vector3 scale\n' +
+    'std_msgs/ColorRGBA color\nduration lifetime\nbool frame_locked\ngeometry_msgs/Point[] points\nstd_msgs/ColorRGBA[] colors\n' +
+    'string texture_resource\nsensor_msgs/CompressedImage texture\nvisualization_msgs/UVCoordinate[] uv_coordinates\nstring text\n' +
+    'string mesh_resource\nvisualization_msgs/MeshFile mesh_file\nbool mesh_use_embedded_materials',
+  'visualization_msgs/MarkerArray': 'visualization_msgs/Marker[] markers',
   'trajectory_msgs/JointTrajectoryPoint':
     'float64[] positions\nfloat64[] velocities\nfloat64[] accelerations\nfloat64[] effort\nduration time_from_start',
   'trajectory_msgs/JointTrajectory': 'std_msgs/Header header\nstring[] joint_names\ntrajectory_msgs/JointTrajectoryPoint[] points',

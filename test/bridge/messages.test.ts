@@ -51,6 +51,29 @@ describe('validation', () => {
     expect(validateMessage('rosgraph_msgs/Clock', { clock: { sec: 1, nsecs: 2 } })).toMatch(/field "clock": .*either \{sec,nanosec\} or \{secs,nsecs\}/);
   });
 
+  it('knows the rest of sensor_msgs and what viewers are sent (nav_msgs, visualization_msgs), checked field by field', () => {
+    const header = { stamp: { sec: 1, nanosec: 0 }, frame_id: 'laser' };
+    const ok: [string, unknown][] = [
+      ['sensor_msgs/msg/LaserScan', { header, angle_min: -1, angle_max: 1, angle_increment: 0.5, time_increment: 0, scan_time: 0.1, range_min: 0.1, range_max: 10, ranges: [1, 2, null, 4, 5], intensities: [] }],
+      ['sensor_msgs/msg/PointCloud2', { header, height: 1, width: 1, fields: [{ name: 'x', offset: 0, datatype: 7, count: 1 }], is_bigendian: false, point_step: 4, row_step: 4, data: 'AACAPw==', is_dense: true }],
+      ['sensor_msgs/msg/CompressedImage', { header, format: 'jpeg', data: [255, 216, 255] }],
+      ['sensor_msgs/msg/Joy', { header, axes: [0.5, -1], buttons: [0, 1] }],
+      ['sensor_msgs/msg/CameraInfo', { header, height: 480, width: 640, distortion_model: 'plumb_bob', d: [0, 0, 0, 0, 0], k: [1, 0, 0, 0, 1, 0, 0, 0, 1], r: [1, 0, 0, 0, 1, 0, 0, 0, 1], p: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0], binning_x: 0, binning_y: 0, roi: { x_offset: 0, y_offset: 0, height: 0, width: 0, do_rectify: false } }],
+      ['sensor_msgs/CameraInfo', { header: { seq: 1, stamp: { secs: 1, nsecs: 0 }, frame_id: 'cam' }, D: [0, 0, 0, 0, 0], K: [1, 0, 0, 0, 1, 0, 0, 0, 1] }],
+      ['sensor_msgs/msg/BatteryState', { header, voltage: 24.1, percentage: 0.8, present: true, cell_voltage: [4.02, 4.01], location: 'base', serial_number: 'x' }],
+      ['sensor_msgs/msg/NavSatFix', { header, status: { status: -1, service: 1 }, latitude: 52.5, longitude: 13.4, altitude: 30, position_covariance: [0, 0, 0, 0, 0, 0, 0, 0, 0], position_covariance_type: 0 }],
+      ['sensor_msgs/msg/Range', { header, radiation_type: 0, field_of_view: 0.3, min_range: 0.02, max_range: 4, range: 1.2 }],
+      ['nav_msgs/msg/Odometry', { header, child_frame_id: 'base_link', pose: { pose: { position: { x: 1, y: 0, z: 0 }, orientation: { x: 0, y: 0, z: 0, w: 1 } } } }],
+      ['nav_msgs/msg/OccupancyGrid', { header, info: { map_load_time: { sec: 0, nanosec: 0 }, resolution: 0.05, width: 2, height: 1 }, data: [-1, 100] }],
+      ['visualization_msgs/msg/MarkerArray', { markers: [{ header, ns: 'tool', id: 1, type: 2, action: 0, scale: { x: 0.1, y: 0.1, z: 0.1 }, color: { r: 1, g: 0, b: 0, a: 1 }, lifetime: { sec: 0, nanosec: 0 }, points: [] }] }],
+    ];
+    for (const [type, message] of ok) expect(validateMessage(type, message), type).toBeNull();
+    expect(validateMessage('sensor_msgs/LaserScan', { ranges: ['far'] })).toBe('sensor_msgs/LaserScan: field "ranges[0]": got "far", expected a number (float32)');
+    expect(validateMessage('sensor_msgs/Joy', { buttons: [0.5] })).toMatch(/field "buttons\[0\]": got number 0.5, expected an integer int32/);
+    expect(validateMessage('sensor_msgs/CameraInfo', { k: [1, 2] })).toBe('sensor_msgs/CameraInfo: field "k": got an array of length 2, expected an array of length 9');
+    expect(validateMessage('visualization_msgs/Marker', { colour: {} })).toMatch(/colour/);
+  });
+
   it('names the field, the value and the expectation', () => {
     expect(validateMessage('sensor_msgs/Imu', { orientation_covariance: [0, 0] })).toBe(
       'sensor_msgs/Imu: field "orientation_covariance": got an array of length 2, expected an array of length 9',
