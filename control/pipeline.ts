@@ -6,6 +6,8 @@
 // (mode, position, velocity, effort, acceleration, stamp, sequence). Joints are matched by name,
 // so the ports may list joints in another order or carry extra joints (left untouched).
 import type { RobotModel } from '../robot/model.ts';
+import { createData, type RobotData } from '../robot/data.ts';
+import { gravityTorques, standardGravity } from '../robot/dynamics.ts';
 import type { RobotPorts } from '../robot/ports.ts';
 import { createControlContext, passThroughEstimator, type ControlContext, type Controller, type Estimator, type ReferenceSource } from './context.ts';
 import { HoldReference } from './hold-reference.ts';
@@ -33,6 +35,11 @@ export interface PipelineOptions {
   autoActivate?: boolean;
   /** Reaction to the estimator's collisions (control/collision-reaction.ts); default none. */
   collision?: CollisionReaction;
+  /**
+   * Gravity (m/s², base frame) for the torque held without feedback (fault, or e-stop with stale
+   * state): the gravity torque of the last estimated pose. Default standard gravity.
+   */
+  gravity?: ArrayLike<number>;
 }
 
 /** The pipeline's counters and state, as data. */
@@ -74,6 +81,11 @@ export class ControlPipeline {
   private readonly observing: ObservingEstimator | undefined;
   /** Collision reaction, when configured. */
   readonly collision: CollisionReaction | undefined;
+  /** Torque commanded without feedback: gravity at the last estimated pose, taken when feedback is lost. */
+  private readonly blindEffort: Float64Array;
+  private readonly blindData: RobotData;
+  private readonly gravity: Float64Array;
+  private blind = false;
   ticks = 0;
 
   constructor(options: PipelineOptions) {
@@ -101,6 +113,10 @@ export class ControlPipeline {
     if (!(scale > 0 && scale <= 1)) throw new Error(`stopDecelerationScale = ${scale}, expected 0 < scale <= 1`);
     this.stopScale = scale;
     this.autoActivate = options.autoActivate ?? true;
+    this.gravity = Float64Array.from(options.gravity ?? standardGravity);
+    if (this.gravity.length !== 3 || !this.gravity.every(Number.isFinite)) throw new Error(`gravity = [${Array.from(this.gravity).join(', ')}], expected 3 finite numbers`);
+    this.blindEffort = new Float64Array(model.nq);
+    this.blindData = createData(model);
   }
 
   /** The active reference source and controller. */
@@ -203,13 +219,17 @@ export class ControlPipeline {
     }
     if (s === 'active' || s === 'holding' || (s === 'e-stopped' && estimateOk && this.safety.lastStateTime >= t - this.safety.stateTimeout)) {
       this.controller.update(ctx);
+      this.blind = false;
     } else {
-      // Fault (or e-stop without usable state): stop the command sequence without feedback.
+      // Fault (or e-stop without usable state): stop the command sequence without feedback. An
+      // effort command holds the gravity torque of the last estimated pose (the last torque could
+      // be accelerating the arm), or the last torque when that pose is not finite.
+      if (!this.blind) this.takeBlindEffort(ctx);
       const c = ctx.command;
       for (let k = 0; k < ctx.nq; k++) {
         c.position[k] = this.limiter.position[k];
         c.velocity[k] = 0;
-        c.effort[k] = this.limiter.lastEffort[k];
+        c.effort[k] = this.blindEffort[k];
       }
     }
     this.limiter.apply(ctx);
@@ -217,6 +237,15 @@ export class ControlPipeline {
     if (this.observing !== undefined) this.observing.observe(ctx);
     this.write();
     this.lastState = this.safety.state;
+  }
+
+  /** The torque to hold without feedback, taken once as feedback is lost (allocates nothing). */
+  private takeBlindEffort(ctx: ControlContext): void {
+    this.blind = true;
+    let finite = true;
+    for (let k = 0; k < ctx.nq; k++) if (!Number.isFinite(ctx.q[k])) finite = false;
+    if (finite) this.blindEffort.set(gravityTorques(this.model, this.blindData, ctx.q, this.gravity));
+    else this.blindEffort.set(this.limiter.lastEffort);
   }
 
   /** Brings qRef/vRef to rest at the stop deceleration. @realtime */

@@ -7,7 +7,7 @@ import { JointTrajectoryController } from '../../control/joint-trajectory.ts';
 import { SetpointStream } from '../../control/hold-reference.ts';
 import { stepMetrics } from '../../control/tuning/step-metrics.ts';
 import { TrajectoryErrorCode } from '../../control/trajectory-input.ts';
-import { crba } from '../../robot/dynamics.ts';
+import { crba, gravityTorques } from '../../robot/dynamics.ts';
 import { createData } from '../../robot/data.ts';
 import { AbaPlant, PANDA_HOME, panda } from './plant.ts';
 
@@ -166,5 +166,37 @@ describe('closed loop on the ABA plant', () => {
     pipeline.safety.reset();
     run(pipeline, plant, t, 0.01);
     expect(pipeline.safety.state).toBe('active');
+  });
+
+  it('stale state in effort mode holds the gravity torque of the last pose, not the last torque', () => {
+    const plant = new AbaPlant(model, PANDA_HOME);
+    const gravity = new GravityCompensation(model);
+    const M = crba(model, createData(model), PANDA_HOME);
+    const inertia = model.jointNames.map((_, k) => M[k * model.nq + k]);
+    const controller = new CascadeController(model.nq, {
+      output: 'effort',
+      position: { kp: 30 },
+      velocity: inertia.map((m) => ({ kp: 50 * m, ki: 500 * m, integralMin: -20, integralMax: 20 })),
+      feedforward: gravity.compute,
+    });
+    const stream = new SetpointStream(model.nq);
+    const pipeline = new ControlPipeline({ model, ports: plant.ports, controller, reference: stream, safety: { stateTimeout: 0.02, commandTimeout: 10 } });
+    let t = run(pipeline, plant, 0, 0.2);
+    // Move the shoulder, then lose the state stream mid-motion.
+    t = run(pipeline, plant, t, 0.15, () => stream.setVelocities([0, 0.3, 0, 0, 0, 0, 0]));
+    plant.publishing = false;
+    let lastActive = 0;
+    t = run(pipeline, plant, t, 0.1, () => {
+      if (pipeline.safety.state === 'active') lastActive = plant.ports.command.effort[1];
+    });
+    expect(pipeline.safety.state).toBe('fault');
+    // The command is gravity at the last pose the loop saw, joint by joint, not the last torque
+    // (which the loop, acting on a frozen state inside the timeout, had driven away from it).
+    const expected = Array.from(gravityTorques(model, createData(model), pipeline.ctx.q));
+    for (let k = 0; k < model.nq; k++) expect(plant.ports.command.effort[k]).toBeCloseTo(expected[k], 9);
+    expect(Math.abs(lastActive - expected[1])).toBeGreaterThan(0.5);
+    // It stays that torque while the fault lasts (no feedback: nothing to correct it with).
+    run(pipeline, plant, t, 0.1);
+    for (let k = 0; k < model.nq; k++) expect(plant.ports.command.effort[k]).toBeCloseTo(expected[k], 9);
   });
 });
