@@ -110,6 +110,12 @@ async function start(): Promise<void> {
   connection.onStateChange((state) => {
     updateTeleopEnabled();
     if (state !== 'connected') robot?.teleop.halt();
+    // An open socket the server refuses looks like a link that carries nothing: say why.
+    if (state === 'refused') {
+      report(config.token === null
+        ? `${config.rosbridgeUrl} wants a token (${connection.refusal}): open the page at the address \`embodied view\` or \`start\` printed, which ends in #token=...`
+        : `${config.rosbridgeUrl} refused this page's token (${connection.refusal})`, true);
+    }
   });
 
   const showFrames = byId<HTMLInputElement>('show-frames');
@@ -259,6 +265,7 @@ async function start(): Promise<void> {
   const updateStatus = () => {
     const now = performance.now();
     linkState.textContent = connection.state;
+    linkState.title = connection.refusal;
     linkState.className = `pill ${connection.state === 'connected' ? 'pill-ok' : connection.state === 'connecting' ? 'pill-warn' : 'pill-bad'}`;
     rtt.textContent = Number.isFinite(connection.roundTripMs) ? `${connection.roundTripMs.toFixed(1)} ms` : '–';
     const received = robot?.state.receivedAt ?? Number.NaN;
