@@ -27,7 +27,8 @@ describe('embodied sim --lockstep', () => {
     child = spawn(process.execPath, [embodied, 'sim', '--lockstep', '--port', '0'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await waitFor(() => /on ws:\/\/127\.0\.0\.1:\d+/.test(stderr), 30_000, 'the sim to listen');
+    // Two lines, two writes: wait for the second, which may arrive in a later chunk.
+    await waitFor(() => /on ws:\/\/127\.0\.0\.1:\d+/.test(stderr) && /lockstep: waiting/.test(stderr), 30_000, 'the sim to listen');
     expect(stderr).toMatch(/lockstep: waiting for \/sim\/step or \/sim\/step_simulation calls \(0\.001 s a step\)/);
     ros = await connectRos(/(ws:\/\/127\.0\.0\.1:\d+)/.exec(stderr)![1]);
     const clocks: number[] = [];
