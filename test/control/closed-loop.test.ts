@@ -26,19 +26,23 @@ function run(pipeline: ControlPipeline, plant: AbaPlant, t0: number, seconds: nu
   return t;
 }
 
+/** The PID cascade with gravity feedforward: velocity-loop gains scaled by each joint's own inertia (M_kk at home), 50 rad/s bandwidth. */
+function effortCascade(): CascadeController {
+  const gravity = new GravityCompensation(model);
+  const M = crba(model, createData(model), PANDA_HOME);
+  const inertia = model.jointNames.map((_, k) => M[k * model.nq + k]);
+  return new CascadeController(model.nq, {
+    output: 'effort',
+    position: { kp: 30 },
+    velocity: inertia.map((m) => ({ kp: 50 * m, ki: 500 * m, integralMin: -20, integralMax: 20 })),
+    feedforward: gravity.compute,
+  });
+}
+
 describe('closed loop on the ABA plant', () => {
   it('a joint step under the PID cascade with gravity feedforward settles within spec', () => {
     const plant = new AbaPlant(model, PANDA_HOME);
-    const gravity = new GravityCompensation(model);
-    // Velocity-loop gains scaled by each joint's own inertia (M_kk at home): 50 rad/s bandwidth.
-    const M = crba(model, createData(model), PANDA_HOME);
-    const inertia = model.jointNames.map((_, k) => M[k * model.nq + k]);
-    const controller = new CascadeController(model.nq, {
-      output: 'effort',
-      position: { kp: 30 },
-      velocity: inertia.map((m) => ({ kp: 50 * m, ki: 500 * m, integralMin: -20, integralMax: 20 })),
-      feedforward: gravity.compute,
-    });
+    const controller = effortCascade();
     const stream = new SetpointStream(model.nq);
     const pipeline = new ControlPipeline({ model, ports: plant.ports, controller, safety: { commandTimeout: 10 } });
     let t = run(pipeline, plant, 0, 0.2);
@@ -170,15 +174,7 @@ describe('closed loop on the ABA plant', () => {
 
   it('stale state in effort mode holds the gravity torque of the last pose, not the last torque', () => {
     const plant = new AbaPlant(model, PANDA_HOME);
-    const gravity = new GravityCompensation(model);
-    const M = crba(model, createData(model), PANDA_HOME);
-    const inertia = model.jointNames.map((_, k) => M[k * model.nq + k]);
-    const controller = new CascadeController(model.nq, {
-      output: 'effort',
-      position: { kp: 30 },
-      velocity: inertia.map((m) => ({ kp: 50 * m, ki: 500 * m, integralMin: -20, integralMax: 20 })),
-      feedforward: gravity.compute,
-    });
+    const controller = effortCascade();
     const stream = new SetpointStream(model.nq);
     const pipeline = new ControlPipeline({ model, ports: plant.ports, controller, reference: stream, safety: { stateTimeout: 0.02, commandTimeout: 10 } });
     let t = run(pipeline, plant, 0, 0.2);
