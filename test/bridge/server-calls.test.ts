@@ -96,14 +96,15 @@ describe('actions (ROS 2 ops)', () => {
     expect(result).toEqual({ error_code: 0, error_string: 'done' });
   });
 
-  it('runs the tutorials\' example_interfaces/action/Fibonacci between two roslib clients, feedback and result', async () => {
+  /** Serves Fibonacci as the tutorials' server does (feedback under `feedbackKey`), then sends one goal from another client. */
+  async function fibonacci(name: string, actionType: string, feedbackKey: string, order: number): Promise<{ result: unknown; feedback: unknown[]; serverRos: Ros; caller: Ros }> {
     const serverRos = await client();
-    const action = new Action({ ros: serverRos, name: '/fibonacci', actionType: 'example_interfaces/action/Fibonacci' });
+    const action = new Action({ ros: serverRos, name, actionType });
     action.advertise((g, id) => {
       const sequence = [0, 1];
       for (let i = 1; i < (g as { order: number }).order; i++) {
         sequence.push(sequence[i] + sequence[i - 1]);
-        action.sendFeedback(id, { sequence: [...sequence] });
+        action.sendFeedback(id, { [feedbackKey]: [...sequence] });
       }
       setTimeout(() => action.setSucceeded(id, { sequence }), 10);
     }, () => {});
@@ -111,37 +112,28 @@ describe('actions (ROS 2 ops)', () => {
     const caller = await client();
     const feedback: unknown[] = [];
     const result = await new Promise((resolve, reject) => {
-      new Action({ ros: caller, name: '/fibonacci', actionType: 'example_interfaces/action/Fibonacci' }).sendGoal({ order: 5 } as never, resolve, (f) => feedback.push(f), reject);
+      new Action({ ros: caller, name, actionType }).sendGoal({ order } as never, resolve, (f) => feedback.push(f), reject);
     });
+    return { result, feedback, serverRos, caller };
+  }
+
+  it('runs the tutorials\' example_interfaces/action/Fibonacci between two roslib clients, feedback and result', async () => {
+    const { result, feedback } = await fibonacci('/fibonacci', 'example_interfaces/action/Fibonacci', 'sequence', 5);
     expect(result).toEqual({ sequence: [0, 1, 1, 2, 3, 5] });
     expect(feedback).toHaveLength(4);
     expect(feedback[3]).toEqual({ sequence: [0, 1, 1, 2, 3, 5] });
   });
 
   it('knows the other tutorial spellings: action_tutorials_interfaces Fibonacci (partial_sequence) and rospy_tutorials AddTwoInts', async () => {
-    const serverRos = await client();
-    const action = new Action({ ros: serverRos, name: '/fibonacci_tutorial', actionType: 'action_tutorials_interfaces/action/Fibonacci' });
-    action.advertise((g, id) => {
-      const sequence = [0, 1];
-      for (let i = 1; i < (g as { order: number }).order; i++) {
-        sequence.push(sequence[i] + sequence[i - 1]);
-        action.sendFeedback(id, { partial_sequence: [...sequence] });
-      }
-      setTimeout(() => action.setSucceeded(id, { sequence }), 10);
-    }, () => {});
+    const { result, feedback, serverRos, caller } = await fibonacci('/fibonacci_tutorial', 'action_tutorials_interfaces/action/Fibonacci', 'partial_sequence', 3);
+    expect(result).toEqual({ sequence: [0, 1, 1, 2] });
+    expect(feedback.at(-1)).toEqual({ partial_sequence: [0, 1, 1, 2] });
     await new Service({ ros: serverRos, name: '/add_two_ints_ros1', serviceType: 'rospy_tutorials/AddTwoInts' }).advertise((req, res) => {
       const { a, b } = req as { a: number; b: number };
       Object.assign(res, { sum: a + b });
       return true;
     });
     await sleep(30);
-    const caller = await client();
-    const feedback: unknown[] = [];
-    const result = await new Promise((resolve, reject) => {
-      new Action({ ros: caller, name: '/fibonacci_tutorial', actionType: 'action_tutorials_interfaces/action/Fibonacci' }).sendGoal({ order: 3 } as never, resolve, (f) => feedback.push(f), reject);
-    });
-    expect(result).toEqual({ sequence: [0, 1, 1, 2] });
-    expect(feedback.at(-1)).toEqual({ partial_sequence: [0, 1, 1, 2] });
     expect(await call(caller, '/add_two_ints_ros1', 'rospy_tutorials/AddTwoInts', { a: 1, b: 2 })).toEqual({ sum: 3 });
   });
 
