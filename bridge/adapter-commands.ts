@@ -28,26 +28,41 @@ function allFinite(values: Float64Array): boolean {
   return true;
 }
 
-/** Publishes the command ports on forward-command topics. */
+/**
+ * Publishes the command ports on forward-command topics. A forward command controller takes one
+ * value per joint of its `joints` parameter, in that order, which need not be the ports' order or
+ * cover every port: `joints` gives it (default: the ports' joints, in their order).
+ */
 export class ForwardCommandWriter {
   /** Messages published. */
   sent = 0;
   private readonly topics: ForwardTopics;
+  /** Port index of each value the controllers take, in their order. */
+  private readonly order: Int32Array;
 
   constructor(
     private readonly ports: RobotPorts,
     private readonly bus: Bus,
     topics: Partial<ForwardTopics> = {},
+    joints: readonly string[] = ports.jointNames,
   ) {
     this.topics = { ...DEFAULT_FORWARD_TOPICS, ...topics };
+    if (joints.length === 0) throw new Error('forward command joints: expected at least one joint');
+    this.order = Int32Array.from(joints, (name, i) => {
+      const index = ports.jointNames.indexOf(name);
+      if (index < 0) throw new Error(`forward command joints[${i}] = ${JSON.stringify(name)}: not a joint of the robot (${ports.jointNames.join(', ')})`);
+      if (joints.indexOf(name) !== i) throw new Error(`forward command joints[${i}] = ${JSON.stringify(name)}: listed twice`);
+      return index;
+    });
   }
 
-  /** Publishes the array selected by the command mode (or `mode` when given). */
+  /** Publishes the array selected by the command mode (or `mode` when given), in the controllers' joint order. */
   write(mode: CommandMode = this.ports.command.mode): WriteStatus {
     if (mode === 'none') return 'idle';
     const values = this.ports.command[mode];
-    if (!allFinite(values)) return 'non-finite';
-    this.bus.publish(this.topics[mode], 'std_msgs/Float64MultiArray', { layout: { dim: [], data_offset: 0 }, data: Array.from(values) });
+    const data = Array.from(this.order, (index) => values[index]);
+    for (const x of data) if (!Number.isFinite(x)) return 'non-finite';
+    this.bus.publish(this.topics[mode], 'std_msgs/Float64MultiArray', { layout: { dim: [], data_offset: 0 }, data });
     this.sent++;
     return 'sent';
   }

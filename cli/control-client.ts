@@ -84,6 +84,11 @@ export interface ControlClientOptions {
   topics?: Partial<Record<keyof typeof CONTROL_WIRE | keyof ForwardTopics, string>>;
   /** Gains set before the loop starts, as /embodied/gains would set them; joint '*' means every joint. */
   gains?: readonly InitialGains[];
+  /**
+   * The forward command controllers' joints, in the order of their `joints` parameter (a subset of
+   * the model's joints, e.g. an arm without its gripper); default every model joint in model order.
+   */
+  commandJoints?: readonly string[];
 }
 
 /** One initial gain setting: a joint (or '*'), a loop (position, velocity or computed-torque) and the fields to set. */
@@ -233,7 +238,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
   log(`connecting to ${options.url}`);
   await client.connect();
   const reader = new JointStateReader(ports);
-  const writer = new ForwardCommandWriter(ports, client, { position: wire.position, velocity: wire.velocity, effort: wire.effort });
+  const writer = new ForwardCommandWriter(ports, client, { position: wire.position, velocity: wire.velocity, effort: wire.effort }, options.commandJoints);
   const subscriptions = [
     client.subscribe(wire.jointStates, 'sensor_msgs/JointState', (msg) => reader.apply(msg)),
     client.subscribe(wire.trajectory, 'trajectory_msgs/JointTrajectory', (msg) => {

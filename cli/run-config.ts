@@ -21,6 +21,8 @@
 //   gains:                       # initial gains per joint ("*": every joint) and loop, as /embodied/gains takes them
 //     "*": {velocity: {kp: 5, ki: 20}}
 //     joint2: {position: {kp: 30}}
+//   commandJoints: [joint1, joint2, joint3]  # the forward command controllers' `joints`, in their
+//                                # order (default: every model joint, model order)
 import { readTextFile } from './options.ts';
 import { isRecord, parseSettingsFile } from '../sim/settings-file.ts';
 import { PID_GAIN_FIELDS, COLLISION_POLICIES, WAIT_STRATEGIES, type PidGains } from '../control/index.ts';
@@ -33,7 +35,7 @@ export const REMAPPABLE_TOPICS = [...Object.keys(CONTROL_WIRE), ...Object.keys(D
 /** What a config file sets: the control-client options but the connection (URL, token, compression), the robot and the log. */
 export type RunConfig = Omit<Partial<ControlClientOptions>, 'url' | 'token' | 'compression' | 'robot' | 'drive' | 'log'>;
 
-const KEYS = ['rate', 'publishRate', 'stateRate', 'command', 'effortController', 'estimator', 'collision', 'collisionThreshold', 'collisionGain', 'wait', 'overrun', 'safety', 'topics', 'gains'] as const;
+const KEYS = ['rate', 'publishRate', 'stateRate', 'command', 'effortController', 'estimator', 'collision', 'collisionThreshold', 'collisionGain', 'wait', 'overrun', 'safety', 'topics', 'gains', 'commandJoints'] as const;
 
 /** Parses a config's text (YAML, of which JSON is a subset); `file` names it in errors. */
 export function parseRunConfig(text: string, file: string): RunConfig {
@@ -103,6 +105,13 @@ export function parseRunConfig(text: string, file: string): RunConfig {
       }
     }
     config.gains = all;
+  }
+  if (raw.commandJoints !== undefined) {
+    const joints = raw.commandJoints;
+    if (!Array.isArray(joints) || joints.length === 0 || !joints.every((j) => typeof j === 'string')) {
+      fail('commandJoints', joints, 'a list of joint names: the forward command controllers\' `joints`, in their order');
+    }
+    config.commandJoints = joints as string[];
   }
   return config;
 }

@@ -91,6 +91,21 @@ describe('command writers', () => {
     expect(seen.effort).toEqual([{ layout: { dim: [], data_offset: 0 }, data: [0, 0, 0] }]);
   });
 
+  it("publish in the forward controllers' own joint order and subset, and refuse joints the robot lacks", () => {
+    const bus = new BridgeHub();
+    const ports = createRobotPorts(joints);
+    const seen: unknown[] = [];
+    bus.subscribe('/forward_position_controller/commands', 'std_msgs/Float64MultiArray', (m) => seen.push((m as { data: number[] }).data));
+    const writer = new ForwardCommandWriter(ports, bus, {}, ['wrist', 'shoulder']);
+    ports.command.mode = 'position';
+    ports.command.position.set([0.1, Number.NaN, 0.3]);
+    // The elbow is not this controller's: its value (even a non-finite one) is not sent.
+    expect(writer.write()).toBe('sent');
+    expect(seen).toEqual([[0.3, 0.1]]);
+    expect(() => new ForwardCommandWriter(ports, bus, {}, ['wrist', 'gripper'])).toThrow('forward command joints[1] = "gripper": not a joint of the robot (shoulder, elbow, wrist)');
+    expect(() => new ForwardCommandWriter(ports, bus, {}, ['wrist', 'wrist'])).toThrow('forward command joints[1] = "wrist": listed twice');
+  });
+
   it('publish a one-point JointTrajectory in the bus dialect', () => {
     const bus = new BridgeHub({ dialect: 'ros1' });
     const ports = createRobotPorts(joints);

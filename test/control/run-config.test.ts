@@ -34,6 +34,7 @@ topics:
 gains:
   "*": {velocity: {kp: 7, ki: 15, antiWindup: back-calculation}}
   joint2: {position: {kp: 30}}
+commandJoints: [joint3, joint1]
 `;
 
 describe('run config file', () => {
@@ -49,6 +50,7 @@ describe('run config file', () => {
       { joint: 'joint2', loop: 'position', gains: { kp: 30 } },
     ]);
     expect(parseRunConfig('{"rate": 250, "topics": {"position": "/p/commands"}}', 'arm.json')).toEqual({ rate: 250, topics: { position: '/p/commands' } });
+    expect(config.commandJoints).toEqual(['joint3', 'joint1']);
     expect(parseRunConfig('', 'empty.yaml')).toEqual({});
   });
 
@@ -65,6 +67,7 @@ describe('run config file', () => {
     expect(refuse('topics: {torque: /t}')).toThrow(/topics\.torque = "\/t": expected no such name; the names are jointStates/);
     expect(refuse('gains: {joint1: {velocity: {kq: 1}}}')).toThrow(/gains\.joint1\.velocity\.kq = 1: expected no such gain; the fields are kp, ki/);
     expect(refuse('gains: {joint1: {velocity: {kp: .nan}}}')).toThrow(/gains\.joint1\.velocity\.kp = null: expected a finite number/);
+    expect(refuse('commandJoints: joint1')).toThrow(/commandJoints = "joint1": expected a list of joint names: the forward command controllers' `joints`, in their order/);
     expect(refuse('[1, 2]')).toThrow(/arm\.yaml: the file = \[1,2\]: expected a mapping of settings/);
     expect(refuse('rate: [')).toThrow(/arm\.yaml: not YAML or JSON/);
   });
@@ -79,14 +82,17 @@ describe('embodied run with a config file, against our rosbridge server', () => 
   let server: RosbridgeServer;
   let url = '';
   let timer: ReturnType<typeof setInterval>;
-  const received = { effort: 0, defaultTopic: 0 };
+  const received = { effort: 0, defaultTopic: 0, lengths: new Set<number>() };
   let control: ControlClient | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'embodied-run-config-'));
 
   beforeAll(async () => {
     server = new RosbridgeServer({ port: 0 });
     url = `ws://127.0.0.1:${await server.start({ port: 0 })}`;
-    server.subscribe('/arm_effort_controller/commands', () => received.effort++);
+    server.subscribe('/arm_effort_controller/commands', (msg) => {
+      received.effort++;
+      received.lengths.add((msg as { data: number[] }).data.length);
+    });
     server.subscribe('/forward_effort_controller/commands', () => received.defaultTopic++);
     // The robot's state on the remapped topic only.
     timer = setInterval(() => {
@@ -124,6 +130,8 @@ describe('embodied run with a config file, against our rosbridge server', () => 
     expect(control.pipeline.safety.state).toBe('active');
     expect(received.effort).toBeGreaterThanOrEqual(10);
     expect(received.defaultTopic).toBe(0);
+    // One value per joint of the file's commandJoints (the controller's own joints), not per model joint.
+    expect([...received.lengths]).toEqual([2]);
     // A gains message over the wire is answered on /embodied/gains/result.
     const answers: string[] = [];
     server.subscribe('/embodied/gains/result', (msg) => answers.push((msg as { data: string }).data));
