@@ -26,7 +26,7 @@ import type { Bus, GoalContext, Subscription, Advertisement } from '../bridge/bu
 import { makeHeader, makeTime } from '../bridge/message-build.ts';
 import { TrajectoryErrorCode, parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage } from '../control/trajectory-input.ts';
 import { TfPublisher } from '../perception/tf-publisher.ts';
-import type { Payload } from './payload.ts';
+import { field, fieldsOf, parseFaultRequest, payloadOf } from './endpoint-requests.ts';
 import type { SimRobot } from './sim-robot.ts';
 
 /** Rates (Hz of simulated time) at which the endpoint publishes. */
@@ -82,36 +82,6 @@ interface Delayed { due: number; run: () => void }
 export const MAX_STEPS_PER_CALL = 100_000;
 /** simulation_interfaces/Result codes. */
 const RESULT = { featureUnsupported: 0, ok: 1, operationFailed: 4 } as const;
-/** The faults /sim/fault/inject knows. */
-export const SIM_FAULTS = ['delay', 'overheat', 'dropout'] as const;
-
-/** The fields of a request as a record ({} when it is not an object). */
-function fieldsOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-/** A request field, or its default when left out (as ROS fills it); null stays: it is a NaN on the wire. */
-function field(request: Record<string, unknown>, name: string, fallback: unknown): unknown {
-  return request[name] === undefined ? fallback : request[name];
-}
-/** A finite number, else undefined (null on the wire stands for NaN and ±Inf). */
-function finite(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-/** The payload a ur_msgs/SetPayload request asks for (null: none, mass 0), or why it is refused. Missing fields are 0, as ROS fills them. */
-function payloadOf(args: unknown): Payload | null | string {
-  const request = fieldsOf(args);
-  const mass = finite(field(request, 'mass', 0));
-  if (mass === undefined || mass < 0) return `field mass = ${JSON.stringify(request.mass)}: expected a finite mass in kg, >= 0 (0 removes the payload)`;
-  const cog = fieldsOf(request.center_of_gravity);
-  const com: number[] = [];
-  for (const axis of ['x', 'y', 'z']) {
-    const x = finite(field(cog, axis, 0));
-    if (x === undefined) return `field center_of_gravity.${axis} = ${JSON.stringify(cog[axis])}: expected a finite number (m, tip frame)`;
-    com.push(x);
-  }
-  return mass > 0 ? { mass, com } : null;
-}
-
 /** Extracts Float64MultiArray.data as numbers, or returns an error naming the field. */
 function multiArrayData(msg: unknown, topic: string): number[] | string {
   if (typeof msg !== 'object' || msg === null) return `${topic}: expected a std_msgs/Float64MultiArray object`;
@@ -234,39 +204,28 @@ export function attachSimEndpoint(bus: Bus, sim: SimRobot, options: EndpointOpti
 
   /** Applies an embodied_msgs/SetFault request: what it did, or why not (field, value, expected). */
   const injectFault = (args: unknown) => {
-    const request = fieldsOf(args);
-    const fault = field(request, 'fault', '');
-    const joints = field(request, 'joints', []);
-    const value = finite(field(request, 'value', 0));
-    const refused = (why: string) => {
-      refuse('/sim/fault/inject', why);
-      return status(why, false);
-    };
-    if (typeof fault !== 'string' || !(SIM_FAULTS as readonly string[]).includes(fault)) return refused(`field fault = ${JSON.stringify(fault)}: expected "delay", "overheat" or "dropout"`);
-    if (!Array.isArray(joints) || !joints.every((j) => typeof j === 'string')) return refused(`field joints = ${JSON.stringify(joints)}: expected an array of joint names`);
-    if (value === undefined) return refused(`field value = ${JSON.stringify(request.value)}: expected a finite number (null on the wire stands for NaN or infinity)`);
-    if (fault !== 'overheat' && joints.length > 0) return refused(`field joints = ${JSON.stringify(joints)}: ${fault} acts on the whole robot, expected []`);
+    const request = parseFaultRequest(args, names, plant.actuators.kind === 'drive');
+    if (typeof request === 'string') {
+      refuse('/sim/fault/inject', request);
+      return status(request, false);
+    }
+    const { fault, joints, value } = request;
     if (fault === 'delay') {
-      if (!(value >= 0 && value <= 1)) return refused(`field value = ${value}: expected a one-way delay in s, 0 to 1 (0 clears)`);
       sim.commDelay = value;
       return status(value > 0 ? `state and commands delayed ${value} s each way` : 'communication delay cleared');
     }
     if (fault === 'dropout') {
-      if (value !== 0 && value !== 1) return refused(`field value = ${value}: expected 1 (every sensor stops delivering) or 0 (sensors deliver again)`);
       sim.setSensorDropout(value === 1);
       return status(value === 1 ? 'every sensor stopped delivering' : 'sensors delivering');
     }
-    if (plant.actuators.kind !== 'drive') return refused('overheat: this robot runs without drives (ideal actuators), there is no motor winding to heat');
-    if (!(value >= 0)) return refused(`field value = ${value}: expected extra winding heat in W, >= 0 (0 clears)`);
     const heat = Array.from(plant.actuators.faultHeat);
     if (joints.length === 0) heat.fill(value);
-    for (let i = 0; i < joints.length; i++) {
-      const k = names.indexOf(joints[i] as string);
-      if (k < 0) return refused(`field joints[${i}] = ${JSON.stringify(joints[i])}: expected one of ${names.join(', ')} ([] for every joint)`);
-      heat[k] = value;
-    }
+    for (const name of joints) heat[names.indexOf(name)] = value;
     const error = sim.setOverheat(heat);
-    if (error) return refused(error);
+    if (error) {
+      refuse('/sim/fault/inject', error);
+      return status(error, false);
+    }
     return status(`${value} W extra winding heat in ${joints.length > 0 ? joints.join(', ') : 'every joint'}`);
   };
 
