@@ -31,8 +31,8 @@ const SCALE = 1 / 16777216;
 /** A deterministic random source. Every method is @realtime (no allocation). */
 export class Random {
   private readonly state = new Uint32Array(1);
-  /** [0]: normal() passes its value through here; [1]: the slow paths' uniforms (a returned double would be boxed). */
-  private readonly scratch = new Float64Array(2);
+  /** normal() passes its value through here (a double returned from fillNormal's caller would be boxed). */
+  private readonly scratch = new Float64Array(1);
 
   constructor(seed: number) {
     this.state[0] = seed >>> 0;
@@ -47,11 +47,6 @@ export class Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
-  /** uniform() into scratch[1]. */
-  private uniformIntoScratch(): void {
-    this.scratch[1] = this.uniform();
-  }
-
   /** Standard normal (mean 0, standard deviation 1). */
   normal(): number {
     this.fillNormal(this.scratch, 0, 1);
@@ -60,8 +55,8 @@ export class Random {
 
   /**
    * Writes `count` standard normals into out[offset..] (ziggurat). The generator is written out
-   * inline on the fast path (a double returned from a call V8 does not inline is boxed); the rare
-   * wedge and tail draws (about 1.2 %) take their uniforms through `scratch`.
+   * inline, on the fast path and on the rare wedge and tail draws (about 1.2 %): a double returned
+   * from a call V8 does not inline is boxed.
    */
   fillNormal(out: Float64Array, offset: number, count: number): void {
     const state = this.state;
@@ -80,25 +75,31 @@ export class Random {
           out[offset + i] = x;
           break;
         }
-        state[0] = seed;
+        // The rare paths draw their uniforms inline from the same generator, in this function: a
+        // call to uniform() is compiled apart and, being rare, can stay unoptimized, where the
+        // double it returns is boxed (seen in CI: 4-7 B a simulator step, every round).
         if (layer === 0) {
           // The tail beyond r (Marsaglia's exponential rejection).
           let a = 0;
           for (;;) {
-            this.uniformIntoScratch();
-            a = -Math.log(1 - this.scratch[1]) / R;
-            this.uniformIntoScratch();
-            const b = -Math.log(1 - this.scratch[1]);
+            seed = (seed + 0x6d2b79f5) | 0;
+            let v = Math.imul(seed ^ (seed >>> 15), seed | 1);
+            v ^= v + Math.imul(v ^ (v >>> 7), v | 61);
+            a = -Math.log(1 - ((v ^ (v >>> 14)) >>> 0) / 4294967296) / R;
+            seed = (seed + 0x6d2b79f5) | 0;
+            v = Math.imul(seed ^ (seed >>> 15), seed | 1);
+            v ^= v + Math.imul(v ^ (v >>> 7), v | 61);
+            const b = -Math.log(1 - ((v ^ (v >>> 14)) >>> 0) / 4294967296);
             if (b + b >= a * a) break;
           }
           out[offset + i] = u < 0 ? -(R + a) : R + a;
-          seed = state[0] | 0;
           break;
         }
         // The wedge between the layer's rectangle and the curve.
-        this.uniformIntoScratch();
-        const y = DENSITY[layer] + this.scratch[1] * (DENSITY[layer + 1] - DENSITY[layer]);
-        seed = state[0] | 0;
+        seed = (seed + 0x6d2b79f5) | 0;
+        let v = Math.imul(seed ^ (seed >>> 15), seed | 1);
+        v ^= v + Math.imul(v ^ (v >>> 7), v | 61);
+        const y = DENSITY[layer] + (((v ^ (v >>> 14)) >>> 0) / 4294967296) * (DENSITY[layer + 1] - DENSITY[layer]);
         if (y < Math.exp(-0.5 * x * x)) {
           out[offset + i] = x;
           break;
