@@ -16,7 +16,7 @@ import {
   CascadeController, ComputedTorqueController, ControlLoop, ControlPipeline, GravityCompensation, JogReference, JointTrajectoryController,
   OtgSetpointReference, PositionForwardController, TUNING_TOPICS, frictionCompensation, createTuningDispatch, applyGainsUpdate, jointLimitsFromModel, buildControllerState, buildDiagnosticArray, decodeGains,
   parseFollowJointTrajectoryGoal, parseJointTrajectoryMessage, waitStrategyByName, type Controller, type OverrunPolicy, type PidGains, type SafetyOptions,
-  COLLISION_POLICIES, CollisionReaction, KalmanEstimator, MotorOutput, collisionDiagnosticStatus, collisionThresholdsFromModel, type CollisionPolicy, type Estimator,
+  COLLISION_POLICIES, CollisionReaction, MAX_LOOP_RATE, KalmanEstimator, MotorOutput, collisionDiagnosticStatus, collisionThresholdsFromModel, type CollisionPolicy, type Estimator,
 } from '../control/index.ts';
 
 /**
@@ -173,7 +173,7 @@ export async function startControlClient(options: ControlClientOptions): Promise
   if (!/^wss?:\/\//.test(options.url)) throw new Error(`url = "${options.url}", expected ws://HOST:PORT or wss://...`);
   const rate = positive(options.rate ?? 1000, 'rate');
   // The loop's own bound, checked before connecting (a bad rate must not wait for a server).
-  if (!(rate <= 100_000)) throw new Error(`rate = ${rate} Hz, expected 0 < rate <= 100000`);
+  if (!(rate <= MAX_LOOP_RATE)) throw new Error(`rate = ${rate} Hz, expected 0 < rate <= ${MAX_LOOP_RATE}`);
   const publishRate = positive(options.publishRate ?? 100, 'publishRate');
   const stateRate = positive(options.stateRate ?? publishRate, 'stateRate');
   const command = options.command ?? 'position';

@@ -33,6 +33,9 @@ export function createLoopTime(): LoopTime {
 /** The function the loop calls each period, with the loop's (reused) time object. */
 export type TickFunction = (time: LoopTime) => void;
 
+/** Highest loop rate (Hz) a loop accepts: 10 µs a tick. */
+export const MAX_LOOP_RATE = 100_000;
+
 /** Loop options; every field has a default. */
 export interface LoopOptions {
   /** Tick rate (Hz); default 1000. */
@@ -109,7 +112,7 @@ export class ControlLoop {
 
   constructor(tick: TickFunction, options: LoopOptions = {}) {
     const rate = options.rate ?? 1000;
-    if (!(Number.isFinite(rate) && rate > 0 && rate <= 100_000)) throw new Error(`loop rate = ${rate} Hz, expected 0 < rate <= 100000`);
+    if (!(Number.isFinite(rate) && rate > 0 && rate <= MAX_LOOP_RATE)) throw new Error(`loop rate = ${rate} Hz, expected 0 < rate <= ${MAX_LOOP_RATE}`);
     const overrun = options.overrun ?? 'skip';
     if (overrun !== 'skip' && overrun !== 'catch-up') throw new Error(`loop overrun = "${String(overrun)}", expected "skip" or "catch-up"`);
     const maxCatchUp = options.maxCatchUp ?? 10;

@@ -12,6 +12,7 @@ import { startSimServer, type SimServer } from '../../sim/server.ts';
 import { ensureWebBuilt, startWebServer, type WebServer } from '../web-server.ts';
 import { parseChoice, parseNumber, parsePort, resolveToken, TOKEN_VARIABLE } from '../options.ts';
 import { COMMAND_INTERFACES } from '../control-client.ts';
+import { MAX_LOOP_RATE } from '../../control/loop.ts';
 import { pageAddressWithToken } from '../../web/src/page-config.ts';
 
 interface StartFlags {
@@ -63,7 +64,7 @@ export function register(program: Command): void {
       // Checked here, before anything starts (the loop's child process would only fail later, alone).
       parseChoice(flags.command, '--command', COMMAND_INTERFACES);
       const rate = parseNumber(flags.rate, '--rate', { positive: true });
-      if (rate > 100_000) throw new Error(`--rate = ${flags.rate}: expected 0 < rate <= 100000 Hz`);
+      if (rate > MAX_LOOP_RATE) throw new Error(`--rate = ${flags.rate}: expected 0 < rate <= ${MAX_LOOP_RATE} Hz`);
       const token = resolveToken(flags.token);
       let sim: SimServer | undefined;
       let web: WebServer | undefined;
