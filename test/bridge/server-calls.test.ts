@@ -23,15 +23,20 @@ afterAll(async () => {
   await server.close();
 });
 
+/** Serves AddTwoInts (the tutorials' service) under `name` with `serviceType`'s spelling. */
+function serveAddTwoInts(ros: Ros, name: string, serviceType: string): Promise<void> {
+  return new Service({ ros, name, serviceType }).advertise((req, res) => {
+    const { a, b } = req as { a: number; b: number };
+    Object.assign(res, { sum: a + b });
+    return true;
+  });
+}
+
 describe('services', () => {
   it('serves the tutorials\' example_interfaces/AddTwoInts between two roslib clients, and refuses an unknown service type', async () => {
     const provider = await client();
     const caller = await client();
-    await new Service({ ros: provider, name: '/add_two_ints', serviceType: 'example_interfaces/AddTwoInts' }).advertise((req, res) => {
-      const { a, b } = req as { a: number; b: number };
-      Object.assign(res, { sum: a + b });
-      return true;
-    });
+    await serveAddTwoInts(provider, '/add_two_ints', 'example_interfaces/AddTwoInts');
     await sleep(30);
     expect(await call(caller, '/add_two_ints', 'example_interfaces/AddTwoInts', { a: 2, b: 40 })).toEqual({ sum: 42 });
     // A request that does not match the type is refused, naming the field.
@@ -128,11 +133,7 @@ describe('actions (ROS 2 ops)', () => {
     const { result, feedback, serverRos, caller } = await fibonacci('/fibonacci_tutorial', 'action_tutorials_interfaces/action/Fibonacci', 'partial_sequence', 3);
     expect(result).toEqual({ sequence: [0, 1, 1, 2] });
     expect(feedback.at(-1)).toEqual({ partial_sequence: [0, 1, 1, 2] });
-    await new Service({ ros: serverRos, name: '/add_two_ints_ros1', serviceType: 'rospy_tutorials/AddTwoInts' }).advertise((req, res) => {
-      const { a, b } = req as { a: number; b: number };
-      Object.assign(res, { sum: a + b });
-      return true;
-    });
+    await serveAddTwoInts(serverRos, '/add_two_ints_ros1', 'rospy_tutorials/AddTwoInts');
     await sleep(30);
     expect(await call(caller, '/add_two_ints_ros1', 'rospy_tutorials/AddTwoInts', { a: 1, b: 2 })).toEqual({ sum: 3 });
   });
