@@ -373,7 +373,13 @@ export function parseUrdf(xml: string): UrdfRobot {
   if (valid !== true) {
     throw new UrdfError(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
   }
-  const document = parser.parse(xml) as XmlNode;
+  // The validator lets a few truncated documents through (`<robot/`), on which the parser throws.
+  let document: XmlNode;
+  try {
+    document = parser.parse(xml) as XmlNode;
+  } catch (error) {
+    throw new UrdfError(`not well-formed XML: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const robots = children(document, 'robot');
   if (robots.length !== 1) throw new UrdfError(robots.length === 0 ? 'no <robot> element at the top level' : 'more than one <robot> element');
   const robot = robots[0];

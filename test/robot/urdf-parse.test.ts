@@ -151,6 +151,7 @@ describe('buildModel', () => {
 describe('bad URDF gets an error that names the element and what is wrong', () => {
   const cases: [string, string, RegExp][] = [
     ['not XML', '<robot name="x"><link name="a"></robot>', /not well-formed XML/],
+    ['a truncated tag the XML validator lets through (fast-check found it)', '<robot/', /not well-formed XML: readTagExp/],
     ['empty', '   ', /empty/],
     ['no robot element', '<model/>', /no <robot> element/],
     ['no root link (cycle)', '<robot><link name="a"/><link name="b"/><joint name="j1" type="fixed"><parent link="a"/><child link="b"/></joint><joint name="j2" type="fixed"><parent link="b"/><child link="a"/></joint></robot>', /no root link/],
