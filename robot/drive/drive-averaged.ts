@@ -16,16 +16,13 @@
 // i(H) = i_t + (i0 − i_t)·e^(−ωc·H), mean ī = i_t + (i0 − i_t)·(1 − e^(−ωc·H))/(ωc·H).
 // Ports as driveStep: in DriveCommand, joint q and v held over the step; out DriveOutput.
 import { DriveMode, type DriveCommand, type DriveOutput, type DriveSet, type DriveState } from './drive-set.ts';
-import { compliantPhase, frictionPhase, kinematicErrorPhase, rigidPhase } from './drive-kernel.ts';
-import { jointEncoderPosition, motorEncoderAngle } from './encoder.ts';
-import { currentLimit } from './servo-motor.ts';
+import { compliantPhase, currentLimitPhase, frictionPhase, jointEncoderPhase, kinematicErrorPhase, motorEncoderPhase, rigidPhase } from './drive-kernel.ts';
 
 /** Which drive model a simulator steps: 'switching' (current loop at its rate, the reference) or 'averaged' (its closed-loop response). */
 export type DriveFidelity = 'switching' | 'averaged';
 
-function clamp(x: number, limit: number): number {
-  return x > limit ? limit : x < -limit ? -limit : x;
-}
+// Like firmware.ts, nothing here calls code that takes or returns a computed double (boxed at a call
+// V8 does not inline): readings go through the kernel's phases and clamps are written out.
 
 /** Velocity/position loops over one period H = state.subStep[joint]: the current target -> state.currentReference. @realtime */
 function averagedFirmware(set: DriveSet, state: DriveState, joint: number, command: DriveCommand): void {
@@ -33,10 +30,12 @@ function averagedFirmware(set: DriveSet, state: DriveState, joint: number, comma
   const mode = command.mode;
   const N = set.ratio[joint];
   const Kt = set.torqueConstant[joint];
-  const limit = currentLimit(set, joint, state.temperature[joint]);
+  currentLimitPhase(set, state, joint);
+  const limit = state.currentLimit[joint];
   const divider = set.velocityDivider[joint];
   state.tick[joint] += divider;
-  const encoder = motorEncoderAngle(set, joint, state.motorAngle[joint]);
+  motorEncoderPhase(set, state, joint);
+  const encoder = state.motorEncoder[joint];
   const raw = (encoder - state.lastEncoderAngle[joint]) / H;
   state.lastEncoderAngle[joint] = encoder;
   state.filteredVelocity[joint] += set.velocityFilterAlpha[joint] * (raw - state.filteredVelocity[joint]);
@@ -46,9 +45,9 @@ function averagedFirmware(set: DriveSet, state: DriveState, joint: number, comma
     if (positionTick) positionPhase = 0;
     state.positionPhase[joint] = positionPhase;
     if (mode === DriveMode.position && positionTick) {
-      const measured = set.positionFeedback[joint] === 1
-        ? jointEncoderPosition(set, joint, state.jointPosition[joint])
-        : (encoder - set.offset[joint]) / N;
+      const jointSide = set.positionFeedback[joint] === 1;
+      if (jointSide) jointEncoderPhase(set, state, joint);
+      const measured = jointSide ? state.jointEncoder[joint] : (encoder - set.offset[joint]) / N;
       state.velocityReference[joint] = N * (set.positionKp[joint] * (command.position - measured) + command.velocity);
     } else if (mode === DriveMode.velocity) {
       state.velocityReference[joint] = N * command.velocity;
@@ -57,15 +56,15 @@ function averagedFirmware(set: DriveSet, state: DriveState, joint: number, comma
     const feedforward = command.effort / (Kt * N);
     const integral = state.velocityIntegral[joint];
     const unsaturated = set.velocityKp[joint] * error + integral + feedforward;
-    const saturated = clamp(unsaturated, limit);
+    const saturated = unsaturated > limit ? limit : unsaturated < -limit ? -limit : unsaturated;
     if (saturated === unsaturated || error * unsaturated < 0) {
-      state.velocityIntegral[joint] = clamp(integral + set.velocityKi[joint] * error * H, limit);
+      const next = integral + set.velocityKi[joint] * error * H;
+      state.velocityIntegral[joint] = next > limit ? limit : next < -limit ? -limit : next;
     }
     state.currentReference[joint] = saturated;
-  } else if (mode === DriveMode.torque) {
-    state.currentReference[joint] = clamp(command.effort / (Kt * N), limit);
-  } else if (mode === DriveMode.current) {
-    state.currentReference[joint] = clamp(command.current, limit);
+  } else if (mode === DriveMode.torque || mode === DriveMode.current) {
+    const wanted = mode === DriveMode.torque ? command.effort / (Kt * N) : command.current;
+    state.currentReference[joint] = wanted > limit ? limit : wanted < -limit ? -limit : wanted;
   }
 }
 
@@ -86,7 +85,8 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
   let target: number;
   let rate: number;
   if (command.mode === DriveMode.voltage) {
-    target = (clamp(command.voltage, bus) - emf) / R;
+    const voltage = command.voltage > bus ? bus : command.voltage < -bus ? -bus : command.voltage;
+    target = (voltage - emf) / R;
     rate = R / L;
   } else {
     target = state.currentReference[joint];
@@ -118,7 +118,8 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
   const copper = R * mean * mean;
   const magnetic = 0.5 * L * (current * current - previous * previous);
   const electrical = copper * H + magnetic + emf * mean * H;
-  state.voltage[joint] = clamp(electrical / (mean === 0 ? 1 : mean * H), bus);
+  const voltage = electrical / (mean === 0 ? 1 : mean * H);
+  state.voltage[joint] = voltage > bus ? bus : voltage < -bus ? -bus : voltage;
   out.electricalEnergy += electrical;
   out.copperLoss += copper * H;
   const C = set.thermalCapacity[joint];

@@ -57,6 +57,34 @@ export function electricalPhase(set: DriveSet, state: DriveState, joint: number,
   }
 }
 
+/** Current limit (A) at state.temperature (servo-motor.ts currentLimit: thermal derating) -> state.currentLimit. @realtime */
+export function currentLimitPhase(set: DriveSet, state: DriveState, joint: number): void {
+  const temperature = state.temperature[joint];
+  const max = set.maxTemperature[joint];
+  const band = set.deratingBand[joint];
+  const start = max - band;
+  const peak = set.peakCurrent[joint];
+  state.currentLimit[joint] = temperature > max ? 0
+    : temperature <= start || band <= 0 ? peak
+      : peak - ((peak - set.continuousCurrent[joint]) * (temperature - start)) / band;
+}
+
+/** The motor encoder's angle at state.motorAngle (encoder.ts motorEncoderAngle) -> state.motorEncoder. @realtime */
+export function motorEncoderPhase(set: DriveSet, state: DriveState, joint: number): void {
+  const angle = state.motorAngle[joint];
+  const perRadian = set.motorCountsPerRadian[joint];
+  state.motorEncoder[joint] = perRadian > 0 ? Math.floor(angle * perRadian) / perRadian : angle;
+}
+
+/** Joint position from the joint encoder at state.jointPosition (encoder.ts jointEncoderPosition) -> state.jointEncoder. @realtime */
+export function jointEncoderPhase(set: DriveSet, state: DriveState, joint: number): void {
+  const offset = set.jointEncoderOffset[joint];
+  const raw = state.jointPosition[joint] + offset;
+  const counts = set.jointCounts[joint];
+  const step = (2 * Math.PI) / counts;
+  state.jointEncoder[joint] = (counts > 0 ? Math.floor(raw / step) * step : raw) - offset;
+}
+
 /** Kinematic error (rad, joint side) at state.motorAngle -> state.kinematicError. @realtime */
 export function kinematicErrorPhase(set: DriveSet, state: DriveState, joint: number): void {
   const motorAngle = state.motorAngle[joint];

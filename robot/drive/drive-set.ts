@@ -192,6 +192,10 @@ export interface DriveState {
   readonly jointVelocity: Float64Array;
   readonly subStep: Float64Array;
   readonly kinematicError: Float64Array;
+  /** The firmware's readings for a loop run: current limit at the winding temperature (A), motor-encoder angle (rad), joint position from the joint encoder (rad). */
+  readonly currentLimit: Float64Array;
+  readonly motorEncoder: Float64Array;
+  readonly jointEncoder: Float64Array;
   /** The 'averaged' fidelity's current-loop decay e^(−ωc·H) and the period H it was computed for (an exp saved per period). */
   readonly currentDecay: Float64Array;
   readonly currentDecayPeriod: Float64Array;
@@ -249,7 +253,8 @@ export function createDriveState(set: DriveSet): DriveState {
     velocityIntegral: floats(n), currentReference: floats(n), velocityReference: floats(n), filteredVelocity: floats(n),
     lastEncoderAngle: floats(n), tick: floats(n), velocityPhase: new Int32Array(n), positionPhase: new Int32Array(n), torque: floats(n), meshTorque: floats(n),
     motorFrictionTorque: floats(n), jointFrictionTorque: floats(n), jointPosition: floats(n), jointVelocity: floats(n),
-    subStep: floats(n), kinematicError: floats(n), currentDecay: floats(n), currentDecayPeriod: floats(n),
+    subStep: floats(n), kinematicError: floats(n), currentLimit: floats(n), motorEncoder: floats(n), jointEncoder: floats(n),
+    currentDecay: floats(n), currentDecayPeriod: floats(n),
   };
 }
 

@@ -6,15 +6,11 @@
 //
 // Ports (per joint): in DriveCommand (mode, position, velocity, effort, current, voltage), and from
 // the DriveState the joint position (for a joint encoder), motor angle, current, temperature, h;
-// out: the winding voltage in state.voltage. Returns nothing (a returned double would be boxed
-// when the call is not inlined, i.e. allocate).
+// out: the winding voltage in state.voltage. Returns nothing, calls nothing that takes or returns a
+// computed double (V8 boxes one, i.e. allocates, at a call it does not inline, and past its inlining
+// budget it stops inlining): readings go through the kernel's phases, clamps are written out.
 import { DriveMode, type DriveCommand, type DriveSet, type DriveState } from './drive-set.ts';
-import { jointEncoderPosition, motorEncoderAngle } from './encoder.ts';
-import { currentLimit } from './servo-motor.ts';
-
-function clamp(x: number, limit: number): number {
-  return x > limit ? limit : x < -limit ? -limit : x;
-}
+import { currentLimitPhase, jointEncoderPhase, motorEncoderPhase } from './drive-kernel.ts';
 
 /**
  * Runs one current-loop tick of length state.subStep[joint] with the joint at state.jointPosition[joint]:
@@ -36,16 +32,18 @@ export function firmwareTick(set: DriveSet, state: DriveState, joint: number, co
   const mode = command.mode;
   const bus = set.busVoltage[joint];
   if (mode === DriveMode.voltage) {
-    const voltage = clamp(command.voltage, bus);
-    state.voltage[joint] = voltage;
+    const wanted = command.voltage;
+    state.voltage[joint] = wanted > bus ? bus : wanted < -bus ? -bus : wanted;
     return;
   }
   const N = set.ratio[joint];
   const Kt = set.torqueConstant[joint];
-  const limit = currentLimit(set, joint, state.temperature[joint]);
+  currentLimitPhase(set, state, joint);
+  const limit = state.currentLimit[joint];
+  if (velocityTick || positionTick) motorEncoderPhase(set, state, joint);
 
   if (velocityTick) {
-    const encoder = motorEncoderAngle(set, joint, state.motorAngle[joint]);
+    const encoder = state.motorEncoder[joint];
     const raw = (encoder - state.lastEncoderAngle[joint]) / (velocityDivider * h);
     state.lastEncoderAngle[joint] = encoder;
     state.filteredVelocity[joint] += set.velocityFilterAlpha[joint] * (raw - state.filteredVelocity[joint]);
@@ -54,9 +52,9 @@ export function firmwareTick(set: DriveSet, state: DriveState, joint: number, co
   let currentReference: number;
   if (mode === DriveMode.position || mode === DriveMode.velocity) {
     if (mode === DriveMode.position && positionTick) {
-      const measured = set.positionFeedback[joint] === 1
-        ? jointEncoderPosition(set, joint, state.jointPosition[joint])
-        : (motorEncoderAngle(set, joint, state.motorAngle[joint]) - set.offset[joint]) / N;
+      const jointSide = set.positionFeedback[joint] === 1;
+      if (jointSide) jointEncoderPhase(set, state, joint);
+      const measured = jointSide ? state.jointEncoder[joint] : (state.motorEncoder[joint] - set.offset[joint]) / N;
       state.velocityReference[joint] = N * (set.positionKp[joint] * (command.position - measured) + command.velocity);
     } else if (mode === DriveMode.velocity) {
       state.velocityReference[joint] = N * command.velocity;
@@ -66,29 +64,29 @@ export function firmwareTick(set: DriveSet, state: DriveState, joint: number, co
       const feedforward = command.effort / (Kt * N);
       const integral = state.velocityIntegral[joint];
       const unsaturated = set.velocityKp[joint] * error + integral + feedforward;
-      const saturated = clamp(unsaturated, limit);
+      const saturated = unsaturated > limit ? limit : unsaturated < -limit ? -limit : unsaturated;
       if (saturated === unsaturated || error * unsaturated < 0) {
-        // clamp written out: V8 did not inline a call here (past its inlining budget) and boxed the
-        // computed argument, 16 B a velocity tick.
         const next = integral + set.velocityKi[joint] * error * velocityDivider * h;
         state.velocityIntegral[joint] = next > limit ? limit : next < -limit ? -limit : next;
       }
       state.currentReference[joint] = saturated;
     }
-    currentReference = clamp(state.currentReference[joint], limit);
+    currentReference = state.currentReference[joint];
   } else if (mode === DriveMode.torque) {
-    currentReference = clamp(command.effort / (Kt * N), limit);
+    currentReference = command.effort / (Kt * N);
   } else {
-    currentReference = clamp(command.current, limit);
+    currentReference = command.current;
   }
+  currentReference = currentReference > limit ? limit : currentReference < -limit ? -limit : currentReference;
   state.currentReference[joint] = currentReference;
 
   const error = currentReference - state.current[joint];
   const integral = state.currentIntegral[joint];
   const unsaturated = set.currentKp[joint] * error + integral + set.backEmfConstant[joint] * state.filteredVelocity[joint];
-  const voltage = clamp(unsaturated, bus);
+  const voltage = unsaturated > bus ? bus : unsaturated < -bus ? -bus : unsaturated;
   if (voltage === unsaturated || error * unsaturated < 0) {
-    state.currentIntegral[joint] = clamp(integral + set.currentKi[joint] * error * h, bus);
+    const next = integral + set.currentKi[joint] * error * h;
+    state.currentIntegral[joint] = next > bus ? bus : next < -bus ? -bus : next;
   }
   state.voltage[joint] = voltage;
 }

@@ -1,11 +1,12 @@
 // The drive step's written-out kernel agrees with the readable helpers it duplicates (servo-motor.ts,
-// friction.ts, reducer.ts), over seeded random inputs.
+// friction.ts, reducer.ts, encoder.ts), over seeded random inputs.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createDriveCommand, createDriveOutput, createDriveState, driveStep, DriveMode, lugreFriction, regularizedFriction, resetDriveJoint,
-  rigidOutputTorque, currentStep, thermalStep, windingResistance,
+  rigidOutputTorque, currentStep, thermalStep, windingResistance, currentLimit, motorEncoderAngle, jointEncoderPosition,
 } from '../../../robot/drive/index.ts';
+import { currentLimitPhase, jointEncoderPhase, motorEncoderPhase } from '../../../robot/drive/drive-kernel.ts';
 import { oneJointDrive } from './fixtures.ts';
 
 describe('drive kernel against the helpers', () => {
@@ -50,4 +51,33 @@ describe('drive kernel against the helpers', () => {
       ), { seed: 21, numRuns: 300 });
     });
   }
+
+  it('the firmware readings: current limit (derating), motor and joint encoders, exactly as the helpers', () => {
+    const set = oneJointDrive((d) => {
+      d.motor.maxTemperature = 400;
+      d.motor.deratingBand = 30;
+      d.encoder.motorCounts = 4096;
+      d.encoder.jointCounts = 1 << 19;
+      d.encoder.jointOffset = 0.37;
+    });
+    const state = createDriveState(set);
+    let derated = 0;
+    fc.assert(fc.property(
+      fc.double({ min: 250, max: 420, noNaN: true }), fc.double({ min: -2000, max: 2000, noNaN: true }), fc.double({ min: -7, max: 7, noNaN: true }),
+      (temperature, motorAngle, q) => {
+        state.temperature[0] = temperature;
+        state.motorAngle[0] = motorAngle;
+        state.jointPosition[0] = q;
+        currentLimitPhase(set, state, 0);
+        motorEncoderPhase(set, state, 0);
+        jointEncoderPhase(set, state, 0);
+        const limit = currentLimit(set, 0, temperature);
+        if (limit > set.continuousCurrent[0] && limit < set.peakCurrent[0]) derated++;
+        expect(state.currentLimit[0]).toBe(limit);
+        expect(state.motorEncoder[0]).toBe(motorEncoderAngle(set, 0, motorAngle));
+        expect(state.jointEncoder[0]).toBe(jointEncoderPosition(set, 0, q));
+      },
+    ), { seed: 5, numRuns: 500 });
+    expect(derated).toBeGreaterThan(10); // the derating band was crossed, not only its ends
+  });
 });
