@@ -4,7 +4,7 @@
 import type { RobotModel } from './model.ts';
 import type { RobotData } from './data.ts';
 import { bodyTransforms, choleskyFactor, choleskySolve, standardGravity } from './dynamics-bodies.ts';
-import { biasForces, crbaInto } from './dynamics.ts';
+import { massMatrixAndBias } from './dynamics.ts';
 
 /** Adds X*·Ia·X (Ia 6x6 row-major in the body frame, symmetric) into the parent's 6x6 at P[po]; unrolled, generated from the block formula TL = A' + P·B'ᵀ − Y·P, TR = Y = B' + P·C', BL = Yᵀ, BR = C' with M' = R·M·Rᵀ and P = [p]×. @realtime */
 function addTransformedArticulated(IA: Float64Array, o: number, U: Float64Array, s: number, Dinv: Float64Array, b: number, X: Float64Array, xo: number, P: Float64Array, po: number): void {
@@ -83,8 +83,7 @@ export function aba(
   const nv = model.nv, qdd = data.qdd;
   if (!data.simpleJoints) {
     const M = data.factor, rhs = data.vector;
-    crbaInto(model, data, q, M);
-    biasForces(model, data, q, v, gravity, rhs);
+    massMatrixAndBias(model, data, q, v, gravity, M, rhs);
     for (let k = 0; k < nv; k++) qdd[k] = tau[k] - rhs[k];
     if (!choleskyFactor(M, nv)) {
       qdd.fill(Number.NaN);

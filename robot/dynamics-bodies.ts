@@ -61,18 +61,22 @@ export function addTransformedInertia(I: Float64Array, io: number, X: Float64Arr
   out[oo + 9] += t6 * r6 + t7 * r7 + t8 * r8 + m * (pp - pz * pz) + ph2 - 2 * hz * pz;
 }
 
-/** In-place Cholesky factorisation A = L·Lᵀ of the n×n row-major A (lower triangle written); false if not positive definite. @realtime */
+/**
+ * In-place Cholesky factorisation A = L·Lᵀ of the n×n row-major A: the lower triangle gets L below
+ * the diagonal and 1/L[j][j] on it (the solve multiplies: a division on its dependency chain costs
+ * several multiplications). False if A is not positive definite. @realtime
+ */
 export function choleskyFactor(A: Float64Array, n: number): boolean {
   for (let j = 0; j < n; j++) {
     let d = A[j * n + j];
     for (let k = 0; k < j; k++) d -= A[j * n + k] * A[j * n + k];
     if (!(d > 0)) return false;
-    const l = Math.sqrt(d);
-    A[j * n + j] = l;
+    const inverse = 1 / Math.sqrt(d);
+    A[j * n + j] = inverse;
     for (let i = j + 1; i < n; i++) {
       let s = A[i * n + j];
       for (let k = 0; k < j; k++) s -= A[i * n + k] * A[j * n + k];
-      A[i * n + j] = s / l;
+      A[i * n + j] = s * inverse;
     }
   }
   return true;
@@ -83,11 +87,11 @@ export function choleskySolve(L: Float64Array, n: number, x: Float64Array): void
   for (let i = 0; i < n; i++) {
     let s = x[i];
     for (let k = 0; k < i; k++) s -= L[i * n + k] * x[k];
-    x[i] = s / L[i * n + i];
+    x[i] = s * L[i * n + i];
   }
   for (let i = n - 1; i >= 0; i--) {
     let s = x[i];
     for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
-    x[i] = s / L[i * n + i];
+    x[i] = s * L[i * n + i];
   }
 }

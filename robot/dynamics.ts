@@ -13,14 +13,19 @@ export { standardGravity } from './dynamics-bodies.ts';
 
 const noGravity = new Float64Array(3);
 
-/** RNEA core: out (nv) <- generalised forces for q, v, a under gravity (gx, gy, gz), rigid bodies only. @realtime */
+/** RNEA: out (nv) <- generalised forces for q, v, a under gravity, rigid bodies only. @realtime */
 function rneaInto(
   model: RobotModel, data: RobotData, q: ArrayLike<number>, v: ArrayLike<number>, a: ArrayLike<number>,
   gravity: ArrayLike<number>, out: Float64Array,
 ): void {
+  bodyTransforms(model, data, q);
+  rneaPasses(model, data, v, a, gravity, out);
+}
+
+/** RNEA's two passes over the body transforms already in data.bodyX. @realtime */
+function rneaPasses(model: RobotModel, data: RobotData, v: ArrayLike<number>, a: ArrayLike<number>, gravity: ArrayLike<number>, out: Float64Array): void {
   // Gravity comes as an array: doubles passed as arguments to a call that is not inlined would be boxed.
   const gx = gravity[0], gy = gravity[1], gz = gravity[2];
-  bodyTransforms(model, data, q);
   const nb = data.nb, X = data.bodyX, V = data.bodyV, A = data.bodyA, F = data.bodyF, I = data.bodyInertia;
   out.fill(0, 0, model.nv);
   for (let b = 0; b < nb; b++) {
@@ -127,6 +132,24 @@ export function biasForces(model: RobotModel, data: RobotData, q: ArrayLike<numb
 /** Mass matrix into out (nv·nv row-major, armature on the diagonal) by the composite-rigid-body algorithm. @realtime */
 export function crbaInto(model: RobotModel, data: RobotData, q: ArrayLike<number>, out: Float64Array): Float64Array {
   bodyTransforms(model, data, q);
+  crbaPasses(model, data, out);
+  return out;
+}
+
+/**
+ * Mass matrix into M (as crbaInto) and bias forces C(q, v)·v + g(q) into bias (as biasForces) with
+ * the body transforms computed once: what a forward-dynamics solve by factoring M needs. @realtime
+ */
+export function massMatrixAndBias(
+  model: RobotModel, data: RobotData, q: ArrayLike<number>, v: ArrayLike<number>, gravity: ArrayLike<number>, M: Float64Array, bias: Float64Array,
+): void {
+  bodyTransforms(model, data, q);
+  crbaPasses(model, data, M);
+  rneaPasses(model, data, v, data.zero, gravity, bias);
+}
+
+/** CRBA over the body transforms already in data.bodyX. @realtime */
+function crbaPasses(model: RobotModel, data: RobotData, out: Float64Array): void {
   const nb = data.nb, nv = model.nv, X = data.bodyX, C = data.bodyComposite, I = data.bodyInertia;
   for (let k = 0; k < 10 * nb; k++) C[k] = I[k];
   for (let b = nb - 1; b >= 0; b--) {
@@ -166,7 +189,6 @@ export function crbaInto(model: RobotModel, data: RobotData, q: ArrayLike<number
   }
   const armature = model.armature;
   for (let k = 0; k < nv; k++) out[k * nv + k] += armature[k];
-  return out;
 }
 
 /** Joint-space mass matrix -> data.M (nv·nv, row-major, symmetric, armature on the diagonal). @realtime */

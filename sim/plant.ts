@@ -6,7 +6,7 @@
 // Ports: in — `command` (per-joint mode and setpoints), `forces` (scripted wrenches), payload;
 // out — `q`, `v`, `qdd`, `tauActuator`, `sensors`, `time`.
 import { createData, type RobotData } from '../robot/data.ts';
-import { aba, biasForces, crba, crbaInto } from '../robot/dynamics.ts';
+import { aba, crba, massMatrixAndBias } from '../robot/dynamics.ts';
 import { choleskyFactor, choleskySolve } from '../robot/dynamics-bodies.ts';
 import { forwardKinematics } from '../robot/kinematics.ts';
 import { withArmature, type RobotModel } from '../robot/model.ts';
@@ -295,9 +295,8 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
    * as the actuators' mean torque. @realtime
    */
   const actuatorSubstepped = (withSensors: boolean): void => {
-    crbaInto(model, data, q, massFactor);
+    massMatrixAndBias(model, data, q, v, gravity, massFactor, bias);
     const regular = choleskyFactor(massFactor, nv);
-    biasForces(model, data, q, v, gravity, bias);
     tauSum.fill(0);
     for (let i = 0; i < actuatorSubsteps; i++) {
       actuators.update(q, v, hActuator, tauActuator, i);
