@@ -4,7 +4,7 @@
 // does not inline (a heap allocation per call), and a sub-step calls more code than its inlining
 // budget holds. So the formulas of reducer.ts / friction.ts / servo-motor.ts are written out here
 // once more; the tests check this kernel against those helpers (stiffness, efficiency, stall, no-load).
-import type { DriveOutput, DriveSet, DriveState, FrictionSet } from './drive-set.ts';
+import { ERROR_TABLE_SCALE, ERROR_TABLE_SIZE, type DriveOutput, type DriveSet, type DriveState, type FrictionSet } from './drive-set.ts';
 
 /** Friction at the imposed velocity velocities[joint] over h = steps[joint] (LuGre or regularized Stribeck + viscous) -> into[joint]. @realtime */
 export function frictionPhase(f: FrictionSet, joint: number, bristle: Float64Array, velocities: Float64Array, steps: Float64Array, into: Float64Array): void {
@@ -85,9 +85,19 @@ export function jointEncoderPhase(set: DriveSet, state: DriveState, joint: numbe
   state.jointEncoder[joint] = (counts > 0 ? Math.floor(raw / step) * step : raw) - offset;
 }
 
-/** Kinematic error (rad, joint side) at state.motorAngle -> state.kinematicError. @realtime */
+/** Kinematic error (rad, joint side) at state.motorAngle -> state.kinematicError (reducer.ts kinematicError, table included). @realtime */
 export function kinematicErrorPhase(set: DriveSet, state: DriveState, joint: number): void {
   const motorAngle = state.motorAngle[joint];
+  const x = motorAngle * ERROR_TABLE_SCALE;
+  // Tabulated (whole orders): interpolated; `& (SIZE - 1)` wraps the revolution, within int32 range.
+  if (set.errorTabulated[joint] === 1 && x < 1073741824 && x > -1073741824) {
+    const whole = Math.floor(x);
+    const i = (ERROR_TABLE_SIZE + 1) * joint + (whole & (ERROR_TABLE_SIZE - 1));
+    const table = set.errorTable;
+    const at = table[i];
+    state.kinematicError[joint] = at + (x - whole) * (table[i + 1] - at);
+    return;
+  }
   let error = 0;
   const base = 4 * joint;
   for (let k = 0; k < 4; k++) {

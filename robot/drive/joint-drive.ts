@@ -1,7 +1,7 @@
 // JointDrive: one joint's drive parameters as a plain SI record (what a drive file becomes), and
 // `buildDriveSet` that checks them and packs all joints into the immutable, array-based DriveSet.
 import type { RobotModel } from '../model.ts';
-import type { DriveSet, FrictionSet } from './drive-set.ts';
+import { ERROR_TABLE_SIZE, type DriveSet, type FrictionSet } from './drive-set.ts';
 
 /** Friction on one side of the drive (SI, that side's units). */
 export interface FrictionParams {
@@ -240,6 +240,7 @@ export function buildDriveSet(model: RobotModel, drives: readonly JointDrive[]):
     errorAmplitude: errorArray((t) => t.amplitude),
     errorOrder: errorArray((t) => t.order),
     errorPhase: errorArray((t) => t.phase),
+    ...errorTable(drives),
     motorFriction: frictionSet(drives, (d) => d.motorFriction),
     jointFriction: frictionSet(drives, (d) => d.jointFriction),
     resistance: of((d) => d.motor.resistance),
@@ -273,6 +274,26 @@ export function buildDriveSet(model: RobotModel, drives: readonly JointDrive[]):
     positionFeedback: Uint8Array.from(drives, (d) => (d.firmware.positionFeedback === 'joint' ? 1 : 0)),
     backlashCompensation: Uint8Array.from(drives, (d) => (d.firmware.backlashCompensation ? 1 : 0)),
   });
+}
+
+/** The kinematic error of every joint whose harmonics all have whole orders, sampled over one motor revolution. */
+function errorTable(drives: readonly JointDrive[]): { errorTable: Float64Array; errorTabulated: Uint8Array } {
+  const stride = ERROR_TABLE_SIZE + 1;
+  const errorTable = new Float64Array(stride * drives.length);
+  const errorTabulated = Uint8Array.from(drives, (d) => {
+    const terms = d.reducer.kinematicError.filter((t) => t.amplitude !== 0);
+    return terms.length > 0 && terms.every((t) => Number.isInteger(t.order)) ? 1 : 0;
+  });
+  drives.forEach((d, j) => {
+    if (errorTabulated[j] === 0) return;
+    for (let i = 0; i < stride; i++) {
+      const angle = (2 * Math.PI * i) / ERROR_TABLE_SIZE;
+      let error = 0;
+      for (const t of d.reducer.kinematicError) if (t.amplitude !== 0) error += t.amplitude * Math.sin(t.order * angle + t.phase);
+      errorTable[stride * j + i] = error;
+    }
+  });
+  return { errorTable, errorTabulated };
 }
 
 // Deflection taken by a torque span on a stiffness (0 for an infinite span on an infinite stiffness).

@@ -1,7 +1,7 @@
 // Reducer elements as pure functions of one joint's parameters: piecewise-linear torsional
 // stiffness (harmonic-drive style K1/K2/K3 with breakpoints T1/T2), backlash dead zone, Dahl
 // hysteresis, power-flow-dependent efficiency and the periodic kinematic error. All @realtime.
-import type { DriveSet } from './drive-set.ts';
+import { ERROR_TABLE_SCALE, ERROR_TABLE_SIZE, type DriveSet } from './drive-set.ts';
 
 /** Torque (N·m, joint side) of the spring at engaged deflection `deflection` (rad): K1 up to T1, K2 up to T2, K3 beyond; odd in deflection. @realtime */
 export function stiffnessTorque(set: DriveSet, joint: number, deflection: number): number {
@@ -50,8 +50,18 @@ export function backlashDeadZone(deflection: number, halfWidth: number): number 
   return 0;
 }
 
-/** Kinematic (transmission) error (rad, joint side) at motor angle `motorAngle`: Σ A·sin(order·θ_motor + phase) over up to 4 harmonics. @realtime */
+/**
+ * Kinematic (transmission) error (rad, joint side) at motor angle `motorAngle`: Σ A·sin(order·θ_motor
+ * + phase) over up to 4 harmonics; interpolated in set.errorTable when the orders are whole (see
+ * DriveSet.errorTable). @realtime
+ */
 export function kinematicError(set: DriveSet, joint: number, motorAngle: number): number {
+  const x = motorAngle * ERROR_TABLE_SCALE;
+  if (set.errorTabulated[joint] === 1 && Math.abs(x) < 2 ** 30) {
+    const whole = Math.floor(x);
+    const i = (ERROR_TABLE_SIZE + 1) * joint + (((whole % ERROR_TABLE_SIZE) + ERROR_TABLE_SIZE) % ERROR_TABLE_SIZE);
+    return set.errorTable[i] + (x - whole) * (set.errorTable[i + 1] - set.errorTable[i]);
+  }
   let error = 0;
   const base = 4 * joint;
   for (let h = 0; h < 4; h++) {

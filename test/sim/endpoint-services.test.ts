@@ -146,13 +146,20 @@ describe('/sim/set_payload (ur_msgs/SetPayload)', () => {
     await byTopic.step(300);
     const loaded = (byService.latest.get('/joint_states') as JointStateMessage).effort;
     expect((byTopic.latest.get('/joint_states') as JointStateMessage).effort).toEqual(loaded);
-    // The shoulder holds the 2 kg too (several N·m more), and the F/T sensor weighs it.
+    // The shoulder holds the 2 kg too (several N·m more).
     expect(Math.abs(loaded[1] - unloaded[1])).toBeGreaterThan(2);
     const force = (s: typeof byService) => {
       const f = (s.latest.get('/ft_sensor/wrench') as WrenchMessage).wrench.force;
       return Math.hypot(f.x, f.y, f.z);
     };
-    expect(force(byService)).toBeCloseTo(2 * 9.81, 0);
+    // The F/T sensor weighs it: the mean of 20 readings 10 ms apart (one reading carries the sensor's
+    // noise and the arm's residual sway, ±0.5 N).
+    let sum = 0;
+    for (let k = 0; k < 20; k++) {
+      await byService.step(10);
+      sum += force(byService);
+    }
+    expect(sum / 20).toBeCloseTo(2 * 9.81, 0);
     expect(byService.server.sim.plant.payload).toMatchObject({ mass: 2, com: [0, 0, 0.05] });
 
     // Mass 0 removes it (in the ROS 1 spelling of the type).
@@ -160,7 +167,8 @@ describe('/sim/set_payload (ur_msgs/SetPayload)', () => {
     await byService.step(300);
     expect(byService.server.sim.plant.payload).toBeNull();
     expect(force(byService)).toBeLessThan(0.5);
-    expect(Math.abs((byService.latest.get('/joint_states') as JointStateMessage).effort[1] - unloaded[1])).toBeLessThan(0.1);
+    // Back to the unloaded torque (the 2 kg added more than 2 N·m), within the arm's residual sway.
+    expect(Math.abs((byService.latest.get('/joint_states') as JointStateMessage).effort[1] - unloaded[1])).toBeLessThan(0.3);
   }, 20_000);
 
   it('answers success false to a negative or non-finite mass or centre of gravity, logs why, and keeps the payload it had', async () => {

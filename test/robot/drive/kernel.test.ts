@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createDriveCommand, createDriveOutput, createDriveState, driveStep, DriveMode, lugreFriction, regularizedFriction, resetDriveJoint,
-  rigidOutputTorque, currentStep, thermalStep, windingResistance, currentLimit, motorEncoderAngle, jointEncoderPosition,
+  rigidOutputTorque, currentStep, thermalStep, windingResistance, currentLimit, motorEncoderAngle, jointEncoderPosition, kinematicError,
 } from '../../../robot/drive/index.ts';
-import { currentLimitPhase, jointEncoderPhase, motorEncoderPhase } from '../../../robot/drive/drive-kernel.ts';
+import { currentLimitPhase, jointEncoderPhase, kinematicErrorPhase, motorEncoderPhase } from '../../../robot/drive/drive-kernel.ts';
 import { oneJointDrive } from './fixtures.ts';
 
 describe('drive kernel against the helpers', () => {
@@ -52,14 +52,16 @@ describe('drive kernel against the helpers', () => {
     });
   }
 
-  it('the firmware readings: current limit (derating), motor and joint encoders, exactly as the helpers', () => {
+  it('the firmware readings (current limit, motor and joint encoders) and the tabulated kinematic error, exactly as the helpers', () => {
     const set = oneJointDrive((d) => {
       d.motor.maxTemperature = 400;
       d.motor.deratingBand = 30;
       d.encoder.motorCounts = 4096;
       d.encoder.jointCounts = 1 << 19;
       d.encoder.jointOffset = 0.37;
+      d.reducer.kinematicError = [{ amplitude: 1e-4, order: 2, phase: 0.3 }, { amplitude: 3e-5, order: 5, phase: -1 }];
     });
+    expect(set.errorTabulated[0]).toBe(1);
     const state = createDriveState(set);
     let derated = 0;
     fc.assert(fc.property(
@@ -71,6 +73,8 @@ describe('drive kernel against the helpers', () => {
         currentLimitPhase(set, state, 0);
         motorEncoderPhase(set, state, 0);
         jointEncoderPhase(set, state, 0);
+        kinematicErrorPhase(set, state, 0);
+        expect(state.kinematicError[0]).toBe(kinematicError(set, 0, motorAngle));
         const limit = currentLimit(set, 0, temperature);
         if (limit > set.continuousCurrent[0] && limit < set.peakCurrent[0]) derated++;
         expect(state.currentLimit[0]).toBe(limit);

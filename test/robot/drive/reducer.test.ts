@@ -86,6 +86,27 @@ joints:
       expect(Math.abs(kinematicError(harmonic, 0, theta))).toBeLessThanOrEqual(0.5 * (Math.PI / 180 / 60) + 1e-15);
     }), { seed: 9 });
   });
+
+  it('kinematic error of whole orders is tabulated within 4.7e-6·A·n² of the sum of sines; other orders are the sines exactly', () => {
+    const drive = (orders: number[]) => parseDriveFile(`joints: {j: {reducer: {preset: harmonic, ratio: 100, kinematicError: [${
+      orders.map((n, h) => `{amplitude: "${h + 1} arcmin", order: ${n}, phase: "${30 * h} deg"}`).join(', ')}]}}}`, model);
+    const sines = (set: ReturnType<typeof drive>, theta: number) => {
+      let e = 0;
+      for (let h = 0; h < 4; h++) e += set.errorAmplitude[h] * Math.sin(set.errorOrder[h] * theta + set.errorPhase[h]);
+      return e;
+    };
+    const whole = drive([1, 2, 3]);
+    const fractional = drive([1, 2.5]);
+    expect([whole.errorTabulated[0], fractional.errorTabulated[0]]).toEqual([1, 0]);
+    // Bound: Σ A_h·n_h²·(2π/1024)²/8 with A = 1, 2, 3 arcmin and n = 1, 2, 3.
+    const bound = ((1 + 2 * 4 + 3 * 9) * (Math.PI / 180 / 60) * (2 * Math.PI / 1024) ** 2) / 8;
+    fc.assert(fc.property(fc.double({ min: -2e4, max: 2e4, noNaN: true }), (theta) => {
+      expect(Math.abs(kinematicError(whole, 0, theta) - sines(whole, theta))).toBeLessThanOrEqual(bound);
+      expect(kinematicError(fractional, 0, theta)).toBe(sines(fractional, theta));
+    }), { seed: 4, numRuns: 2000 });
+    // Far beyond the table's integer range (|θ|·1024/2π ≥ 2^30) the sines are used.
+    expect(kinematicError(whole, 0, 1e7)).toBe(sines(whole, 1e7));
+  });
 });
 
 describe('backlash', () => {
