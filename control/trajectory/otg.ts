@@ -67,6 +67,9 @@ export class TrajectoryGenerator {
   private retries = 0;
   // `update` hands the sample time to Trajectory.atSlot through this slot (no boxed double).
   private readonly timeSlot = new Float64Array(1);
+  // synchronize() reads its start duration here and writes the synchronized one back (no boxed
+  // double: a double argument or result of a call V8 does not inline is heap-allocated).
+  private readonly durationSlot = new Float64Array(1);
 
   constructor(dofs: number, cycleTime = 0.001) {
     if (!Number.isInteger(dofs) || dofs < 1) throw new RangeError(`dofs: expected an integer >= 1, got ${dofs}`);
@@ -102,7 +105,11 @@ export class TrajectoryGenerator {
     }
     this.retries = 0;
     const synchronized = input.synchronization === 'time';
-    if (synchronized) duration = this.synchronizedDuration(duration);
+    if (synchronized) {
+      this.durationSlot[0] = duration;
+      this.synchronize();
+      duration = this.durationSlot[0];
+    }
     const trajectory = output.trajectory;
     let longest = 0;
     for (let i = 0; i < dofs; i++) {
@@ -112,7 +119,9 @@ export class TrajectoryGenerator {
       if (!buildForDuration(problem, this.list, this.step2)) {
         // A duration on the rounding edge of a DoF's feasible set: a hair later is inside it.
         if (synchronized && ++this.retries <= 2) {
-          duration = this.synchronizedDuration(duration * (1 + 1e-12) + 1e-12);
+          this.durationSlot[0] = duration * (1 + 1e-12) + 1e-12;
+          this.synchronize();
+          duration = this.durationSlot[0];
           longest = 0;
           i = -1;
           continue;
@@ -161,9 +170,9 @@ export class TrajectoryGenerator {
     return output.time >= trajectory.duration ? TrajectoryResult.Finished : TrajectoryResult.Working;
   }
 
-  /** Smallest duration >= `start` that lies in no DoF's blocked interval. */
-  private synchronizedDuration(start: number): number {
-    let duration = start;
+  /** Replaces durationSlot[0] by the smallest duration >= it that lies in no DoF's blocked interval. */
+  private synchronize(): void {
+    let duration = this.durationSlot[0];
     for (let pass = 0; pass < 4 * this.dofs + 4; pass++) {
       let moved = false;
       for (let i = 0; i < this.dofs; i++) {
@@ -179,7 +188,7 @@ export class TrajectoryGenerator {
       }
       if (!moved) break;
     }
-    return duration;
+    this.durationSlot[0] = duration;
   }
 
   /** Stores the input for change detection. */

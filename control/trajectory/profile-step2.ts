@@ -21,18 +21,27 @@ export class SegmentList {
   /** 1 where the segment starts at zero acceleration exactly (a cruise): rounding is not carried on. */
   readonly cruises = new Uint8Array(MAX_SEGMENTS);
   count = 0;
+  /**
+   * The segment the next `add` or `addCruise` appends: [duration in s, jerk]. A slot, not
+   * arguments: V8 boxes a double passed to a call it does not inline, and with the CLI's inlining
+   * budget (cli/v8-flags.js) `calculate` inlines appendFamily and appendBrake so late that their
+   * calls to `add` are never considered and stay real calls.
+   */
+  readonly next = new Float64Array(2);
 
-  /** Appends a segment; zero-length segments are skipped. */
-  add(duration: number, jerk: number): void {
+  /** Appends the segment in `next`; zero-length segments are skipped. */
+  add(): void {
+    const duration = this.next[0];
     if (!(duration > 0) || this.count >= MAX_SEGMENTS) return;
     this.durations[this.count] = duration;
-    this.jerks[this.count] = jerk;
+    this.jerks[this.count] = this.next[1];
     this.cruises[this.count] = 0;
     this.count++;
   }
 
-  /** Appends a cruise (zero jerk from zero acceleration); skipped when empty. */
-  addCruise(duration: number): void {
+  /** Appends a cruise (zero jerk from zero acceleration) of duration `next[0]`; skipped when empty. */
+  addCruise(): void {
+    const duration = this.next[0];
     if (!(duration > 0) || this.count >= MAX_SEGMENTS) return;
     this.durations[this.count] = duration;
     this.jerks[this.count] = 0;
@@ -51,22 +60,39 @@ export class Step2Scratch {
 
 /** Appends the brake phases of a prepared problem. */
 export function appendBrake(problem: DofProblem, list: SegmentList): void {
-  for (let i = 0; i < problem.brakeCount; i++) list.add(problem.brakeTimes[i], problem.brakeJerks[i]);
+  const next = list.next;
+  for (let i = 0; i < problem.brakeCount; i++) {
+    next[0] = problem.brakeTimes[i];
+    next[1] = problem.brakeJerks[i];
+    list.add();
+  }
 }
 
 /** Appends the profile of the last `evaluate` with cruise time `problem.cruise`. */
 function appendFamily(problem: DofProblem, list: SegmentList): void {
-  const jerk = problem.jerk;
-  const cruise = problem.cruise;
-  const jerkA = problem.signA * jerk;
-  list.add(problem.timeA1, jerkA);
-  list.add(problem.timeA2, 0);
-  list.add(problem.timeA3, -jerkA);
-  list.addCruise(cruise);
-  const jerkB = problem.signB * jerk;
-  list.add(problem.timeB1, jerkB);
-  list.add(problem.timeB2, 0);
-  list.add(problem.timeB3, -jerkB);
+  const next = list.next;
+  const jerkA = problem.signA * problem.jerk;
+  const jerkB = problem.signB * problem.jerk;
+  next[0] = problem.timeA1;
+  next[1] = jerkA;
+  list.add();
+  next[0] = problem.timeA2;
+  next[1] = 0;
+  list.add();
+  next[0] = problem.timeA3;
+  next[1] = -jerkA;
+  list.add();
+  next[0] = problem.cruise;
+  list.addCruise();
+  next[0] = problem.timeB1;
+  next[1] = jerkB;
+  list.add();
+  next[0] = problem.timeB2;
+  next[1] = 0;
+  list.add();
+  next[0] = problem.timeB3;
+  next[1] = -jerkB;
+  list.add();
 }
 
 /**
@@ -81,12 +107,13 @@ export function buildForDuration(problem: DofProblem, list: SegmentList, scratch
   let duration = total - problem.brakeDuration;
   const timeTolerance = 1e-12 * (1 + total);
   // Snap to a landmark of T(vp) within rounding (the brake offset was added and taken away),
-  // so that the branch tests below see it exactly.
-  duration = snap(duration, problem.timeUpper, timeTolerance);
-  duration = snap(duration, problem.timeLower, timeTolerance);
-  duration = snap(duration, problem.timeVMax, timeTolerance);
-  duration = snap(duration, problem.timeVMin, timeTolerance);
-  duration = snap(duration, problem.timePeak, timeTolerance);
+  // so that the branch tests below see it exactly. Written out, not a snap(value, landmark,
+  // tolerance) helper: a double passed to or returned from a call V8 does not inline is boxed.
+  duration = Math.abs(duration - problem.timeUpper) <= timeTolerance ? problem.timeUpper : duration;
+  duration = Math.abs(duration - problem.timeLower) <= timeTolerance ? problem.timeLower : duration;
+  duration = Math.abs(duration - problem.timeVMax) <= timeTolerance ? problem.timeVMax : duration;
+  duration = Math.abs(duration - problem.timeVMin) <= timeTolerance ? problem.timeVMin : duration;
+  duration = Math.abs(duration - problem.timePeak) <= timeTolerance ? problem.timePeak : duration;
   if (duration < problem.timeVelocityChange) {
     if (duration < problem.timeVelocityChange - timeTolerance) return false;
     duration = problem.timeVelocityChange;
@@ -271,11 +298,6 @@ function fastRetime(problem: DofProblem, list: SegmentList): boolean {
   return true;
 }
 
-/** `landmark` when `value` lies within `tolerance` of it, else `value`. */
-function snap(value: number, landmark: number, tolerance: number): number {
-  return Math.abs(value - landmark) <= tolerance ? landmark : value;
-}
-
 /** Appends weight·first + (1 - weight)·second (jerk-wise, over the same duration) to `out`. */
 function blend(scratch: Step2Scratch, out: SegmentList): void {
   const first = scratch.first;
@@ -288,7 +310,9 @@ function blend(scratch: Step2Scratch, out: SegmentList): void {
   const other = 1 - weight;
   while (i < first.count && j < second.count) {
     const step = leftFirst < leftSecond ? leftFirst : leftSecond;
-    out.add(step, weight * first.jerks[i] + other * second.jerks[j]);
+    out.next[0] = step;
+    out.next[1] = weight * first.jerks[i] + other * second.jerks[j];
+    out.add();
     leftFirst -= step;
     leftSecond -= step;
     if (leftFirst <= 1e-15) {

@@ -185,6 +185,13 @@ export interface SampledAllocationOptions {
   warmup?: Warmup;
   /** Mean bytes between samples. Default 64. */
   samplingInterval?: number;
+  /**
+   * Measured rounds (default 1), each profiled on its own; the report is the round with the fewest
+   * bytes. Rounds stop at the first under 0.1 B a call. A compile the optimizing compiler finishes
+   * inside a round (with the CLI's inlining budget: tens of kB of code for a drive step's inlined
+   * tree, booked to the running frames) lands in one round; garbage made per call lands in all.
+   */
+  rounds?: number;
 }
 
 /** What the sampling heap profiler saw. */
@@ -196,7 +203,7 @@ export interface SampledAllocationReport {
 }
 
 interface ProfileNode {
-  callFrame: { url: string };
+  callFrame: { url: string; functionName: string; lineNumber: number; columnNumber: number };
   selfSize: number;
   children: ProfileNode[];
 }
@@ -210,26 +217,45 @@ export async function sampleAllocations(fn: (i: number) => void, options: Sample
     const { calls: warmupCalls = 0, passes = 1, seconds = 0 } = options.warmup ?? {};
     for (let pass = 0; pass < passes; pass++) for (let i = 0; i < warmupCalls; i++) fn(i);
     if (seconds > 0) for (const end = Date.now() + seconds * 1000; Date.now() < end; ) for (let i = 0; i < 1000; i++) fn(i);
-    collectGarbage();
-    await session.post('HeapProfiler.startSampling', {
-      samplingInterval: options.samplingInterval ?? 64,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
-    const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < options.calls; i++) fn(i);
-    const growth = process.memoryUsage().heapUsed - before;
-    const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
-    let bytes = 0;
-    const walk = (node: ProfileNode): void => {
-      if (options.where.test(node.callFrame.url)) bytes += node.selfSize;
-      node.children.forEach(walk);
-    };
-    walk(profile.head);
-    return { bytesPerCall: bytes / options.calls, growth };
+    let best: SampledAllocationReport = { bytesPerCall: Number.POSITIVE_INFINITY, growth: Number.POSITIVE_INFINITY };
+    for (let round = 0; round < (options.rounds ?? 1) && best.bytesPerCall >= 0.1; round++) {
+      collectGarbage();
+      await session.post('HeapProfiler.startSampling', {
+        samplingInterval: options.samplingInterval ?? 64,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < options.calls; i++) fn(i);
+      const growth = process.memoryUsage().heapUsed - before;
+      const { profile } = (await session.post('HeapProfiler.stopSampling')) as unknown as { profile: { head: ProfileNode } };
+      let bytes = 0;
+      const walk = (node: ProfileNode): void => {
+        if (options.where.test(node.callFrame.url)) bytes += node.selfSize;
+        node.children.forEach(walk);
+      };
+      walk(profile.head);
+      if (process.env.HEAP_SITES) logSites(profile.head, options.calls);
+      if (bytes / options.calls < best.bytesPerCall) best = { bytesPerCall: bytes / options.calls, growth };
+    }
+    return best;
   } finally {
     session.disconnect();
   }
+}
+
+/** HEAP_SITES=1: prints a profile's largest allocation sites (caller > frame, bytes a call), to find what allocates. */
+function logSites(head: ProfileNode, calls: number): void {
+  const sites = new Map<string, number>();
+  const visit = (node: ProfileNode, parent: string): void => {
+    const { functionName, url, lineNumber, columnNumber } = node.callFrame;
+    const here = `${functionName}@${url.split('/').pop()}:${lineNumber}:${columnNumber}`;
+    if (node.selfSize > 0) sites.set(`${parent} > ${here}`, (sites.get(`${parent} > ${here}`) ?? 0) + node.selfSize);
+    node.children.forEach((child) => visit(child, here));
+  };
+  visit(head, '');
+  const top = [...sites].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  console.log(top.map(([site, bytes]) => `${(bytes / calls).toFixed(2)} B/call ${site}`).join('\n'));
 }
 
 function sleep(ms: number): Promise<void> {
