@@ -96,15 +96,24 @@ export class SensorChannel {
   sample(): void {
     const t = this.clock[0];
     const width = this.width;
-    if (this.count === this.capacity) this.count--; // drop the oldest (only when delays exceed the bound)
-    const base = this.head * width;
     const sigma = this.params[0];
     if (sigma > 0) this.random.fillNormal(this.noise, 0, width);
-    for (let j = 0; j < width; j++) this.ring[base + j] = this.truth[j] + this.bias[j] + sigma * this.noise[j];
-    this.ringStamp[this.head] = t;
-    // Wrapped by a compare, not %: an integer division per call, in every channel, every step.
-    this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
-    this.count++;
+    if (this.count === 0 && this.params[1] === 0 && !(this.extraDelay[0] > 0)) {
+      // No delay and nothing pending: delivered now, as deliver() would at this time, without the ring.
+      if (!this.dropout) {
+        for (let j = 0; j < width; j++) this.value[j] = this.truth[j] + this.bias[j] + sigma * this.noise[j];
+        this.stampSlot[0] = t;
+        this.sequence++;
+      }
+    } else {
+      if (this.count === this.capacity) this.count--; // drop the oldest (only when delays exceed the bound)
+      const base = this.head * width;
+      for (let j = 0; j < width; j++) this.ring[base + j] = this.truth[j] + this.bias[j] + sigma * this.noise[j];
+      this.ringStamp[this.head] = t;
+      // Wrapped by a compare, not %: an integer division per call, in every channel, every step.
+      this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+      this.count++;
+    }
     const period = this.params[2];
     this.next[0] += period;
     if (this.next[0] + this.params[3] < t) this.next[0] = t + period; // after a pause or reset, resume from now
