@@ -156,9 +156,10 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
     stopK[k] = stopInertia[k] * omega * omega;
     stopC[k] = 2 * 0.7 * stopInertia[k] * omega;
   }
-  // Coulomb friction regularised below a velocity where its slope is still stable for the step.
-  const frictionVelocity = new Float64Array(nv);
-  for (let k = 0; k < nv; k++) frictionVelocity[k] = Math.max(1e-4, (2 * baseModel.friction[k] * h) / stopInertia[k]);
+  // Coulomb friction regularised below a velocity where its slope is still stable for the step
+  // (kept as its inverse: the step multiplies).
+  const inverseFrictionVelocity = new Float64Array(nv);
+  for (let k = 0; k < nv; k++) inverseFrictionVelocity[k] = 1 / Math.max(1e-4, (2 * baseModel.friction[k] * h) / stopInertia[k]);
 
   const q0 = new Float64Array(nv);
   for (let k = 0; k < nv; k++) {
@@ -205,7 +206,7 @@ export function createPlant(modelIn: RobotModel, options: PlantOptions = {}): Pl
       }
       let loss = 0;
       if (losses) {
-        const ratio = vx[k] / frictionVelocity[k];
+        const ratio = vx[k] * inverseFrictionVelocity[k];
         loss = damping[k] * vx[k] + friction[k] * (ratio > 1 ? 1 : ratio < -1 ? -1 : ratio);
       }
       tauStops[k] = stop;

@@ -146,12 +146,13 @@ export function updateSensors(sensors: Sensors, input: SensorInputs): void {
   const encoder = sensors.encoder;
   const { position, velocity, torque, current, temperature, gyro, accelerometer, forceTorque } = sensors;
   if (position.due()) {
+    const motor = encoder.side === 'motor';
+    const counts = encoder.countsPerRevolution;
+    const perRadian = counts / (2 * Math.PI), quantum = (2 * Math.PI) / counts;
     for (let k = 0; k < nv; k++) {
       // Quantized to the encoder's counts (inline: a helper returning a double would box it).
-      const motor = encoder.side === 'motor';
       const angle = motor ? actuators.motorPosition[k] : q[k];
-      const counts = encoder.countsPerRevolution;
-      const quantized = counts > 0 ? Math.round((angle * counts) / (2 * Math.PI)) * ((2 * Math.PI) / counts) : angle;
+      const quantized = counts > 0 ? Math.round(angle * perRadian) * quantum : angle;
       position.truth[k] = motor ? quantized / actuators.gearRatio[k] : quantized;
     }
     position.sample();
