@@ -47,7 +47,7 @@ function averagedFirmware(set: DriveSet, state: DriveState, joint: number, comma
     if (mode === DriveMode.position && positionTick) {
       const jointSide = set.positionFeedback[joint] === 1;
       if (jointSide) jointEncoderPhase(set, state, joint);
-      const measured = jointSide ? state.jointEncoder[joint] : (encoder - set.offset[joint]) / N;
+      const measured = jointSide ? state.jointEncoder[joint] : (encoder - set.offset[joint]) * set.inverseRatio[joint];
       state.velocityReference[joint] = N * (set.positionKp[joint] * (command.position - measured) + command.velocity);
     } else if (mode === DriveMode.velocity) {
       state.velocityReference[joint] = N * command.velocity;
@@ -90,8 +90,9 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
     rate = R / L;
   } else {
     target = state.currentReference[joint];
-    const highest = (bus - emf) / R;
-    const lowest = (-bus - emf) / R;
+    const inverseR = 1 / R;
+    const highest = (bus - emf) * inverseR;
+    const lowest = (-bus - emf) * inverseR;
     if (target > highest) target = highest;
     if (target < lowest) target = lowest;
     rate = set.currentKp[joint] / L;
@@ -100,18 +101,24 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
   let current = target;
   let mean = target;
   if (L > 0 && rate * H < 700) {
+    // e^(−rate·H) and the mean's factor (1 − e^(−rate·H))/(rate·H).
     let decay: number;
+    let meanFactor: number;
     if (command.mode === DriveMode.voltage) {
       decay = Math.exp(-rate * H); // R/L: R changes with temperature
+      meanFactor = (1 - decay) / (rate * H);
     } else {
       if (state.currentDecayPeriod[joint] !== H) {
-        state.currentDecay[joint] = Math.exp(-rate * H);
+        const e = Math.exp(-rate * H);
+        state.currentDecay[joint] = e;
+        state.currentDecayMean[joint] = (1 - e) / (rate * H);
         state.currentDecayPeriod[joint] = H;
       }
       decay = state.currentDecay[joint];
+      meanFactor = state.currentDecayMean[joint];
     }
     current = target + (previous - target) * decay;
-    mean = target + ((previous - target) * (1 - decay)) / (rate * H);
+    mean = target + (previous - target) * meanFactor;
   }
   state.current[joint] = current;
   state.meanCurrent[joint] = mean;
@@ -124,7 +131,7 @@ function averagedElectrical(set: DriveSet, state: DriveState, joint: number, com
   out.copperLoss += copper * H;
   const C = set.thermalCapacity[joint];
   if (C !== 0) {
-    const conductance = 1 / set.thermalResistance[joint];
+    const conductance = set.thermalConductance[joint];
     state.temperature[joint] = (C * temperature + H * (copper + set.ambientTemperature[joint] * conductance)) / (C + H * conductance);
   }
 }
@@ -188,9 +195,9 @@ function averagedPeriod(set: DriveSet, state: DriveState, joint: number, command
  */
 export function driveStepAveragedStaged(set: DriveSet, state: DriveState, joint: number, command: DriveCommand, out: DriveOutput): void {
   const dt = state.subStep[joint];
-  const perTick = set.velocityDivider[joint] / set.currentRate[joint];
-  const n = Math.max(1, Math.round(dt / perTick));
-  const H = dt / n;
+  // Divisions only where they change something: a simulator's actuator sub-step is one period.
+  const n = Math.max(1, Math.round(dt * set.velocityRate[joint]));
+  const H = n === 1 ? dt : dt / n;
   state.subStep[joint] = H;
   const q0 = state.jointPosition[joint];
   const v = state.jointVelocity[joint];
@@ -210,8 +217,10 @@ export function driveStepAveragedStaged(set: DriveSet, state: DriveState, joint:
   state.jointPosition[joint] = q0;
   // Sums over every joint-side sub-step: one per period (rigid) or velocityDivider per period (compliant).
   const count = set.rigid[joint] === 1 ? n : n * set.velocityDivider[joint];
-  out.tau /= count;
-  out.tauFriction /= count;
+  if (count !== 1) {
+    out.tau /= count;
+    out.tauFriction /= count;
+  }
   out.current = state.current[joint];
   out.voltage = state.voltage[joint];
   out.temperature = state.temperature[joint];

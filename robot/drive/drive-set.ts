@@ -129,6 +129,8 @@ export interface DriveSet {
   readonly ratedSpeed: Float64Array;
   /** Winding-to-ambient thermal resistance (K/W) and winding heat capacity (J/K); capacity 0 = thermal model off. */
   readonly thermalResistance: Float64Array;
+  /** Derived: 1/thermalResistance (W/K). */
+  readonly thermalConductance: Float64Array;
   readonly thermalCapacity: Float64Array;
   /** Ambient and maximum winding temperature (K); derating starts `deratingBand` (K) below the maximum. */
   readonly ambientTemperature: Float64Array;
@@ -150,6 +152,8 @@ export interface DriveSet {
   readonly currentRate: Float64Array;
   /** Velocity- and position-loop periods in current-loop ticks (integers ≥ 1). */
   readonly velocityDivider: Int32Array;
+  /** Derived: the velocity loop's rate, currentRate/velocityDivider (Hz). */
+  readonly velocityRate: Float64Array;
   readonly positionDivider: Int32Array;
   /** Current PI gains: V/A and V/(A·s). */
   readonly currentKp: Float64Array;
@@ -213,6 +217,8 @@ export interface DriveState {
   /** The 'averaged' fidelity's current-loop decay e^(−ωc·H) and the period H it was computed for (an exp saved per period). */
   readonly currentDecay: Float64Array;
   readonly currentDecayPeriod: Float64Array;
+  /** The current's mean over that period relative to its step: (1 − currentDecay)/(ωc·H). */
+  readonly currentDecayMean: Float64Array;
 }
 
 /** A command to one joint's drive firmware; plain mutable numbers, reuse one object. */
@@ -268,7 +274,7 @@ export function createDriveState(set: DriveSet): DriveState {
     lastEncoderAngle: floats(n), tick: floats(n), velocityPhase: new Int32Array(n), positionPhase: new Int32Array(n), torque: floats(n), meshTorque: floats(n),
     motorFrictionTorque: floats(n), jointFrictionTorque: floats(n), jointPosition: floats(n), jointVelocity: floats(n),
     subStep: floats(n), kinematicError: floats(n), currentLimit: floats(n), motorEncoder: floats(n), jointEncoder: floats(n),
-    currentDecay: floats(n), currentDecayPeriod: floats(n),
+    currentDecay: floats(n), currentDecayPeriod: floats(n), currentDecayMean: floats(n),
   };
 }
 
