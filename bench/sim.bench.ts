@@ -3,14 +3,17 @@
 // at their own rates, 4 actuator sub-steps) and every sensor sampling at 1 kHz with noise; the same
 // step with the 'switching' fidelity (sim/step-<robot>-switching: the current loop at 20 kHz too),
 // and with ideal actuators (sim/step-<robot>-no-drives), the workload of MuJoCo's 5.7 µs UR5e figure.
+// Each case runs in a worker thread of its own, as a process of `embodied sim` runs one of them.
 // sim/batch: the shipped scenario library on 2 worker threads: wall time and real-time factor.
 import { join } from 'node:path';
-import { bench, timeCalls, type BenchResult } from './harness.ts';
-import { ActuatorMode } from '../sim/actuators.ts';
-import { loadSimRobot, type DriveCoupling } from '../sim/load-sim-robot.ts';
+import { once } from 'node:events';
+import { bench, type BenchResult } from './harness.ts';
+import type { DriveCoupling } from '../sim/load-sim-robot.ts';
 import type { DriveFidelity } from '../robot/drive/index.ts';
 import { runBatch } from '../sim/scenario/batch.ts';
 import { expandScenarioPaths } from '../sim/scenario/files.ts';
+import { startTsWorker } from '../sim/ts-worker.ts';
+import type { SimStepCase } from './sim-step-worker.ts';
 
 const SENSORS = {
   seed: 1,
@@ -22,29 +25,23 @@ const SENSORS = {
   forceTorque: { rate: 1000, noise: 0.2 },
 };
 
-function stepCase(name: string, robot: string, coupling: DriveCoupling, options: Parameters<typeof timeCalls>[2], fidelity?: DriveFidelity): BenchResult {
-  const { sim } = loadSimRobot(robot, { coupling, fidelity, sensors: SENSORS });
-  const plant = sim.plant;
-  plant.command.mode.fill(ActuatorMode.position);
-  const nv = plant.model.nv;
-  // A slow sine on every joint so the drives and the dynamics do real work.
-  const phase = new Float64Array(1);
-  return timeCalls(name, () => {
-    phase[0] += 1e-3;
-    for (let k = 0; k < nv; k++) plant.command.position[k] = 0.3 * Math.sin(phase[0] + k);
-    plant.step();
-  }, { ...options, batch: 50, samples: options.quick ? 40 : 600 }, { dt_s: plant.dt, substeps: plant.substeps, actuator_substeps: plant.actuatorSubsteps, actuators: plant.actuators.kind, coupling, fidelity: plant.actuators.kind === 'drive' ? (fidelity ?? 'averaged') : 'none', steps_per_s: 0 });
+/** Times one case in a worker thread of its own (bench/sim-step-worker.ts says why). */
+async function stepCase(job: SimStepCase): Promise<BenchResult> {
+  const worker = startTsWorker(new URL('./sim-step-worker.ts', import.meta.url), { workerData: job });
+  const [result] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [BenchResult];
+  await worker.terminate();
+  return result;
 }
 
 for (const robot of ['ur5e', 'servo-arm']) {
   const names = [`sim/step-${robot}`, `sim/step-${robot}-switching`, `sim/step-${robot}-no-drives`];
-  bench(`sim/step-${robot}`, (options) => {
+  bench(`sim/step-${robot}`, async (options) => {
     const cases: [string, DriveCoupling, DriveFidelity | undefined][] = [[names[0], 'rigid', undefined], [names[1], 'rigid', 'switching'], [names[2], 'ideal', undefined]];
-    return cases.filter(([name]) => options.wanted(name)).map(([name, coupling, fidelity]) => {
-      const result = stepCase(name, robot, coupling, options, fidelity);
-      result.steps_per_s = Math.round(1e9 / result.median);
-      return result;
-    });
+    const results: BenchResult[] = [];
+    for (const [name, coupling, fidelity] of cases) {
+      if (options.wanted(name)) results.push(await stepCase({ name, robot, coupling, fidelity, quick: options.quick, sensors: SENSORS }));
+    }
+    return results;
   }, names);
 }
 

@@ -1,10 +1,7 @@
-// Runs many scenario files in parallel over worker threads (each worker runs TypeScript through
-// tsx's ESM API, registered in the worker), with progress callbacks; `jobs: 0` runs in this thread.
+// Runs many scenario files in parallel over worker threads (sim/ts-worker.ts), with progress
+// callbacks; `jobs: 0` runs in this thread.
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../ts-worker.ts';
 import { failedResult, runScenarioFile } from './files.ts';
 import type { ScenarioResult } from './run.ts';
 import type { WorkerMessage } from './worker.ts';
@@ -22,20 +19,6 @@ export interface BatchResult {
   results: ScenarioResult[];
   wallTime: number;
   jobs: number;
-}
-
-/**
- * Source of a worker bootstrap that registers tsx's ESM loader in the worker thread (tsx/esm/api
- * `register`) and then imports the TypeScript worker. `--import tsx` in a worker's execArgv does
- * not reach the worker's own entry module on Node 20 ("Unknown file extension .ts"), so the entry
- * is this small CommonJS script instead.
- */
-function workerBootstrap(): string {
-  const require = createRequire(import.meta.url);
-  const tsxApi = pathToFileURL(join(dirname(require.resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
-  const worker = new URL('./worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); })`
-    + '.catch((error) => { throw error; });';
 }
 
 /** Runs every file; resolves when all are done (a crashed worker fails its scenario, naming why). */
@@ -63,12 +46,11 @@ export async function runBatch(files: readonly string[], options: BatchOptions =
     });
     return { results, wallTime: (performance.now() - started) / 1000, jobs };
   }
-  const bootstrap = workerBootstrap();
   let next = 0;
   await new Promise<void>((resolveAll) => {
     let running = 0;
     const start = () => {
-      const worker = new Worker(bootstrap, { eval: true });
+      const worker = startTsWorker(new URL('./worker.ts', import.meta.url));
       running++;
       let current = -1;
       const dispatch = () => {
