@@ -60,9 +60,12 @@ describe('DualEncoderEstimator', () => {
     const motor = new Float64Array(model.nq), q = new Float64Array(model.nq);
     // Let the optimizing compiler finish first: its code objects live on the heap too.
     for (let i = 0; i < 200_000; i++) estimator.update(motor, q);
+    // Best of up to 4 rounds: under the CLI's V8 flags (the alloc-cli project) the compiler's code
+    // for the inlined update lands on the heap in the early rounds (282 kB read in one CI run of 2
+    // rounds), as in momentum-observer.test.ts.
     expect(measureHeapGrowth((i) => {
       motor[0] = i * 1e-4;
       estimator.update(motor, q);
-    }, { calls: 100_000, warmup: { calls: 10_000 }, rounds: 2, sampleEvery: 1000 }).bytes).toBeLessThan(200 * 1024); // < 2 B per call: one boxed double per call would be 16 B
+    }, { calls: 100_000, warmup: { calls: 10_000 }, rounds: 4, stopBelow: 16 * 1024, sampleEvery: 1000 }).bytes).toBeLessThan(200 * 1024); // < 2 B per call: one boxed double per call would be 16 B
   });
 });
