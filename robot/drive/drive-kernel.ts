@@ -52,7 +52,7 @@ export function electricalPhase(set: DriveSet, state: DriveState, joint: number,
   out.copperLoss += copper * h;
   const C = set.thermalCapacity[joint];
   if (C !== 0) {
-    const conductance = 1 / set.thermalResistance[joint];
+    const conductance = set.thermalConductance[joint];
     state.temperature[joint] = (C * temperature + h * (copper + set.ambientTemperature[joint] * conductance)) / (C + h * conductance);
   }
 }

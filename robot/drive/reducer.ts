@@ -58,8 +58,9 @@ export function backlashDeadZone(deflection: number, halfWidth: number): number 
 export function kinematicError(set: DriveSet, joint: number, motorAngle: number): number {
   const x = motorAngle * ERROR_TABLE_SCALE;
   if (set.errorTabulated[joint] === 1 && Math.abs(x) < 2 ** 30) {
+    // The sample below x in this joint's table: `& (SIZE - 1)` wraps the revolution (int32 range).
     const whole = Math.floor(x);
-    const i = (ERROR_TABLE_SIZE + 1) * joint + (((whole % ERROR_TABLE_SIZE) + ERROR_TABLE_SIZE) % ERROR_TABLE_SIZE);
+    const i = (ERROR_TABLE_SIZE + 1) * joint + (whole & (ERROR_TABLE_SIZE - 1));
     return set.errorTable[i] + (x - whole) * (set.errorTable[i + 1] - set.errorTable[i]);
   }
   let error = 0;
