@@ -15,8 +15,9 @@ import { Worker } from 'node:worker_threads';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { bench, summarize, type BenchResult } from './harness.ts';
+import { bench, summarize, type BenchOptions, type BenchResult } from './harness.ts';
 import { RosbridgeServer } from '../bridge/node.ts';
+import { FloorRelay, type BenchServer } from './relay.ts';
 
 const ROSLIB_URL = import.meta.resolve('roslib');
 const CBORX_URL = import.meta.resolve('cbor-x');
@@ -346,10 +347,9 @@ function gcSummary(pauses: [number, number, number][]): { count: number; max_us:
   return { count: pauses.length, max_us: Math.round(Math.max(0, ...pauses.map((p) => p[0]))), scavenges: pauses.filter((p) => p[1] === 1).length };
 }
 
-bench('bridge/latency', async (options) => {
-  const server = new RosbridgeServer();
+async function latency(name: string, server: BenchServer, quick: boolean): Promise<BenchResult> {
   await server.start({ host: '127.0.0.1', port: 0 });
-  const count = options.quick ? 1000 : 10_000;
+  const count = quick ? 1000 : 10_000;
   // Server-side stamps (us) by an in-process subscriber: called as the server handles the publish,
   // after it has parsed, validated and queued it for the subscribers (written at the end of that tick).
   const serverPing = new Float64Array(count).fill(NaN);
@@ -415,19 +415,23 @@ bench('bridge/latency', async (options) => {
   const perHop = Object.fromEntries(Object.entries(hops).map(([name, values]) => [name, hop(values)]));
   const late = hop(reply.late as Float64Array);
   const perPing = (ms: number) => +((ms * 1000) / count).toFixed(1);
-  return [{
-    name: 'bridge/latency', unit: 'us', median: stats.median, p99: stats.p99, n: rtt.length, max: stats.max, sent: count,
+  return {
+    name, unit: 'us', median: stats.median, p99: stats.p99, n: rtt.length, max: stats.max, sent: count,
     rate_hz: +(reply.rate as number).toFixed(1), server_cpu_us_per_round_trip: perPing(serverCpu), pinger_cpu_us_per_round_trip: perPing(reply.cpu as number),
     echo_cpu_us_per_round_trip: perPing(echoReply.cpu as number),
     pinger_tick_late_p50_us: late.p50, pinger_tick_late_p99_us: late.p99,
     hops_us: perHop, tail_hops_mean_us: tail, tail_round_trips: slow.length, tail_round_trips_with_gc: withGc,
     gc: { server: gcSummary(pauses), pinger: gcSummary(reply.gc as [number, number, number][]), echo: gcSummary(echoReply.gc as [number, number, number][]) },
     load_average_1min: loadavg()[0],
-  }];
-});
+  };
+}
 
-bench('bridge/fanout', async (options) => {
-  const server = new RosbridgeServer();
+// Each figure twice: through the server, and through FloorRelay (bench/relay.ts), the least a relay
+// can do, with the same clients, threads and pacing: what the floor reads is this machine's share.
+bench('bridge/latency', async (options) => [await latency('bridge/latency', new RosbridgeServer(), options.quick)]);
+bench('bridge/latency-floor', async (options) => [await latency('bridge/latency-floor', new FloorRelay(), options.quick)]);
+
+async function fanout(name: string, server: BenchServer, options: BenchOptions): Promise<BenchResult> {
   await server.start({ host: '127.0.0.1', port: 0 });
   const subscribers = 50;
   // Two workers of 25 roslib clients each, so both cores decode.
@@ -472,11 +476,14 @@ bench('bridge/fanout', async (options) => {
   const delays = replies.flatMap((r) => r.delays as number[]).map((ms) => ms * 1000);
   const stats = summarize(delays);
   const threads = { server: serverCpu, subscribers_a: replies[0].cpu as number, subscribers_b: replies[1].cpu as number };
-  return [{
-    name: 'bridge/fanout', unit: 'us', median: stats.median, p99: stats.p99, n: delays.length, max: stats.max, subscribers,
+  return {
+    name, unit: 'us', median: stats.median, p99: stats.p99, n: delays.length, max: stats.max, subscribers,
     delivered: delays.length / (count * subscribers), rate_hz: +((count / elapsed) * 1000).toFixed(1),
     server_cpu_us_per_publish: +((serverCpu * 1000) / count).toFixed(1),
     subscriber_cpu_us_per_delivery: +(((threads.subscribers_a + threads.subscribers_b) * 1000) / Math.max(1, delays.length)).toFixed(2),
     ...busiest(threads, elapsed + 500), load_average_1min: loadavg()[0],
-  }];
-});
+  };
+}
+
+bench('bridge/fanout', async (options) => [await fanout('bridge/fanout', new RosbridgeServer(), options)]);
+bench('bridge/fanout-floor', async (options) => [await fanout('bridge/fanout-floor', new FloorRelay(), options)]);
