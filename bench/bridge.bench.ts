@@ -3,6 +3,9 @@
 // bridge/latency: publish -> echoing roslib client -> back, round trip p50/p99 at 1 kHz (paced by the
 // pinger's timers against 1 ms deadlines), with per-hop figures and each thread's GC pauses.
 // bridge/fanout: one in-process publisher at 1 kHz, 50 roslib subscribers in two workers, delay p50/p99.
+// Both measure after a warm-up of the same traffic, and both run again through bench/relay.ts
+// (bridge/latency-floor, bridge/fanout-floor): the same clients and pacing through a relay that
+// does nothing but route, which is this machine's floor for the figure.
 // The server runs on the main thread; roslib clients run in worker threads, as separate
 // processes would. Nothing spins: publishers are paced by timers (every due message goes out
 // per wake-up), so on 2 cores the server, publisher and subscriber threads share the CPU instead
@@ -498,13 +501,14 @@ async function fanout(name: string, server: BenchServer, options: BenchOptions):
   await server.close();
   const inUs = (key: string) => replies.flatMap((r) => Array.from(r[key] as Float64Array, (ms) => ms * 1000));
   const delays = inUs('delays');
+  const warm = inUs('warm');
   const stats = summarize(delays);
   const threads = { server: serverCpu, subscribers_a: replies[0].cpu as number, subscribers_b: replies[1].cpu as number };
   return {
     name, unit: 'us', median: stats.median, p99: stats.p99, n: delays.length, max: stats.max, subscribers,
-    delivered: delays.length / (measured * subscribers), warmup_publishes: warmup, warmup_p99: summarize(inUs('warm')).p99, rate_hz: +((count / elapsed) * 1000).toFixed(1),
+    delivered: delays.length / (measured * subscribers), warmup_publishes: warmup, warmup_p99: summarize(warm).p99, rate_hz: +((count / elapsed) * 1000).toFixed(1),
     server_cpu_us_per_publish: +((serverCpu * 1000) / count).toFixed(1),
-    subscriber_cpu_us_per_delivery: +(((threads.subscribers_a + threads.subscribers_b) * 1000) / Math.max(1, delays.length)).toFixed(2),
+    subscriber_cpu_us_per_delivery: +(((threads.subscribers_a + threads.subscribers_b) * 1000) / Math.max(1, delays.length + warm.length)).toFixed(2),
     ...busiest(threads, elapsed + 500), load_average_1min: loadavg()[0],
   };
 }
