@@ -9,8 +9,9 @@
 // plant step's tree (dynamics, drives, sensors; about 11 kB of bytecode) did not fit, and which
 // part was left as calls depended on the call counts seen when V8 compiled it, so `sim/step-ur5e`
 // read 5.6-6.3 us in most processes and 7.4-8.8 us in some (1 in 10 to 3 in 4, by the day). With
-// 16000 it fits: 5.5-6.1 us in 10 of 10 processes the same day, and the drive-only and trajectory
-// benchmarks 0-15 % faster. Processes spend about 0.2 s more compiling at the start. A library
+// 16000 it fits: 5.4-6.1 us in 24 of 24 processes the same day; drive/step-rigid and otg/7dof 5-15 %
+// faster; the drive/step-averaged microbenchmark (not the simulator's path) read 124-131 ns instead
+// of 69-76 ns in 4 of 17 runs. Processes spend about 0.2 s more compiling at the start. A library
 // user's process keeps V8's defaults unless it passes the same flags to node.
 export const V8_FLAGS = [
   '--max-inlined-bytecode-size-absolute=16000',
